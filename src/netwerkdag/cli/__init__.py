@@ -1,0 +1,1 @@
+"""The `netwerkdag` command line: thin commands that parse arguments, call one use case and print."""

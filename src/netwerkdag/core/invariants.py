@@ -1,0 +1,362 @@
+"""The rules every event satisfies once loaded. `check_event` returns all problems at once.
+
+Paths point into the event document as written: ``("event", "sessions", 3, "room")`` is the `room` field
+of the fourth session, so the file layer can show ``file:line:column``. The core keeps rooms, blocks and
+sessions in file order for exactly this reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import combinations
+
+from netwerkdag.core.event import Event, GroupStatus
+from netwerkdag.core.problems import Path, Problem
+from netwerkdag.core.sessions import PRESENT_ROLES, Session
+from netwerkdag.core.timegrid import BlockKind
+
+
+def _hhmm(value: object) -> str:
+    return value.strftime("%H:%M") if hasattr(value, "strftime") else str(value)
+
+
+def _duplicates(ids: Iterable[str], base: Path, kind: str) -> list[Problem]:
+    seen: dict[str, int] = {}
+    problems = []
+    for index, id_ in enumerate(ids):
+        if id_ in seen:
+            problems.append(
+                Problem(
+                    "duplicate-id",
+                    f"{kind} id '{id_}' is used twice (first at {base[-1]}[{seen[id_]}])",
+                    (*base, index, "id"),
+                    "give every " + kind + " its own id",
+                )
+            )
+        else:
+            seen[id_] = index
+    return problems
+
+
+def _check_ids(event: Event) -> list[Problem]:
+    net = event.network
+    return [
+        *_duplicates((o.id for o in net.organisations), ("network", "organisations"), "organisation"),
+        *_duplicates((p.id for p in net.pillars), ("network", "pillars"), "pillar"),
+        *_duplicates((g.id for g in net.groups), ("network", "groups"), "group"),
+        *_duplicates((p.id for p in net.people), ("network", "people"), "person"),
+        *_duplicates((r.id for r in event.rooms), ("event", "rooms"), "room"),
+        *_duplicates((b.id for b in event.blocks), ("event", "blocks"), "block"),
+        *_duplicates((s.id for s in event.sessions), ("event", "sessions"), "session"),
+    ]
+
+
+def _unknown(kind: str, value: str, path: Path, known: Iterable[str]) -> Problem:
+    options = sorted(known)
+    shown = ", ".join(options[:8]) + (", ..." if len(options) > 8 else "")
+    hint = f"use one of: {shown}" if options else f"define the {kind} first"
+    return Problem(f"unknown-{kind}", f"unknown {kind} '{value}'", path, hint)
+
+
+def _check_network(event: Event) -> list[Problem]:
+    net = event.network
+    problems: list[Problem] = []
+    person_ids = [p.id for p in net.people]
+    group_ids = [g.id for g in net.groups]
+    for i, pillar in enumerate(net.pillars):
+        for field, pid in [("chair", pillar.chair), *(("vice_chairs", v) for v in pillar.vice_chairs)]:
+            if pid is not None and not net.has_person(pid):
+                problems.append(_unknown("person", pid, ("network", "pillars", i, field), person_ids))
+    for i, group in enumerate(net.groups):
+        for pil in (group.pillar, *group.also_pillars):
+            if pil is not None and not net.has_pillar(pil):
+                problems.append(
+                    _unknown("pillar", pil, ("network", "groups", i, "pillar"), (p.id for p in net.pillars))
+                )
+        if group.chair is not None and not net.has_person(group.chair):
+            problems.append(_unknown("person", group.chair, ("network", "groups", i, "chair"), person_ids))
+    for i, person in enumerate(net.people):
+        if person.organisation is not None and not net.has_organisation(person.organisation):
+            problems.append(
+                _unknown(
+                    "organisation",
+                    person.organisation,
+                    ("network", "people", i, "organisation"),
+                    (o.id for o in net.organisations),
+                )
+            )
+        for j, gid in enumerate(person.groups):
+            if not net.has_group(gid):
+                problems.append(_unknown("group", gid, ("network", "people", i, "groups", j), group_ids))
+    return problems
+
+
+def _check_grid(event: Event) -> list[Problem]:
+    problems: list[Problem] = []
+    for i, block in enumerate(event.blocks):
+        if block.end <= block.start:
+            problems.append(
+                Problem(
+                    "end-before-start",
+                    f"block '{block.id}' ends at {_hhmm(block.end)}, not after its start {_hhmm(block.start)}",
+                    ("event", "blocks", i, "end"),
+                    "the end must be later than the start",
+                )
+            )
+        if not event.start_date <= block.start.date() <= event.end_date:
+            problems.append(
+                Problem(
+                    "block-outside-event",
+                    f"block '{block.id}' is on {block.start.date()}, outside the event's dates "
+                    f"{event.start_date} to {event.end_date}",
+                    ("event", "blocks", i, "date"),
+                    "give the block a date within the event, or extend the event's end_date",
+                )
+            )
+    indexed = list(enumerate(event.blocks))
+    for (i, a), (j, b) in combinations(indexed, 2):
+        if a.end > a.start and b.end > b.start and a.window.overlaps(b.window):
+            problems.append(
+                Problem(
+                    "blocks-overlap",
+                    f"block '{b.id}' ({_hhmm(b.start)}-{_hhmm(b.end)}) overlaps block '{a.id}' "
+                    f"({_hhmm(a.start)}-{_hhmm(a.end)})",
+                    ("event", "blocks", j, "start"),
+                    "blocks of the grid follow each other; a transfer is a block of its own",
+                )
+            )
+    return problems
+
+
+def _check_session_refs(event: Event, i: int, s: Session) -> list[Problem]:
+    net = event.network
+    base: Path = ("event", "sessions", i)
+    problems: list[Problem] = []
+    if s.block is not None:
+        if not event.has_block(s.block):
+            problems.append(_unknown("block", s.block, (*base, "block"), (b.id for b in event.blocks)))
+        else:
+            block = event.block(s.block)
+            if block.kind is BlockKind.TRANSFER:
+                problems.append(
+                    Problem(
+                        "session-in-transfer",
+                        f"session '{s.id}' is placed in transfer block '{block.id}'",
+                        (*base, "block"),
+                        "transfer time holds no sessions; choose a slot",
+                    )
+                )
+    if s.room is not None and not event.has_room(s.room):
+        problems.append(_unknown("room", s.room, (*base, "room"), (r.id for r in event.rooms)))
+    if s.group is not None and not net.has_group(s.group):
+        problems.append(_unknown("group", s.group, (*base, "group"), (g.id for g in net.groups)))
+    if s.pillar is not None and not net.has_pillar(s.pillar):
+        problems.append(_unknown("pillar", s.pillar, (*base, "pillar"), (p.id for p in net.pillars)))
+    for j, part in enumerate(s.participants):
+        if not net.has_person(part.person):
+            problems.append(
+                _unknown("person", part.person, (*base, "participants", j, "person"), (p.id for p in net.people))
+            )
+    for j, other in enumerate(s.combined_with):
+        if not event.has_session(other):
+            problems.append(
+                _unknown("session", other, (*base, "combined_with", j), (x.id for x in event.sessions))
+            )
+    for j, rule in enumerate(s.audience):
+        for field, values, has in (
+            ("groups", rule.groups, net.has_group),
+            ("pillars", rule.pillars, net.has_pillar),
+            ("organisations", rule.organisations, net.has_organisation),
+        ):
+            for value in sorted(values):
+                if not has(value):
+                    kind = field.rstrip("s")
+                    problems.append(
+                        Problem(f"unknown-{kind}", f"unknown {kind} '{value}'", (*base, "audience", j, field))
+                    )
+    if s.kind == "theme-group-meeting" and s.group is None:
+        problems.append(
+            Problem(
+                "missing-group",
+                f"theme-group meeting '{s.id}' names no theme group",
+                (*base, "group"),
+                "add `group: <theme group id>`",
+            )
+        )
+    if s.room is None and not s.venue_wide:
+        problems.append(
+            Problem(
+                "missing-room",
+                f"session '{s.id}' has no room",
+                (*base, "room"),
+                "give it a room, or `venue_wide: true` for a part that spans the whole venue",
+            )
+        )
+    return problems
+
+
+def _check_session_times(event: Event, i: int, s: Session) -> list[Problem]:
+    base: Path = ("event", "sessions", i)
+    if s.end <= s.start:
+        return [
+            Problem(
+                "end-before-start",
+                f"session '{s.id}' ends at {_hhmm(s.end)}, not after its start {_hhmm(s.start)}",
+                (*base, "end"),
+                "the end must be later than the start",
+            )
+        ]
+    if s.block is None or not event.has_block(s.block):
+        return []
+    block = event.block(s.block)
+    if block.window.contains(s.start, s.end):
+        return []
+    return [
+        Problem(
+            "session-outside-block",
+            f"session '{s.id}' runs {_hhmm(s.start)}-{_hhmm(s.end)}, outside its block '{block.id}' "
+            f"({_hhmm(block.start)}-{_hhmm(block.end)})",
+            (*base, "end" if s.end > block.end else "start"),
+            "a session's own start and end must lie inside its block",
+        )
+    ]
+
+
+def _combined(a: Session, b: Session) -> bool:
+    return b.id in a.combined_with or a.id in b.combined_with
+
+
+def _check_rooms_and_people(event: Event) -> list[Problem]:
+    problems: list[Problem] = []
+    sessions = [(i, s) for i, s in enumerate(event.sessions) if s.end > s.start]
+    for (i, a), (j, b) in combinations(sessions, 2):
+        if not a.window.overlaps(b.window) or _combined(a, b):
+            continue
+        if a.all_day or b.all_day:
+            same_room = a.room is not None and a.room == b.room
+        else:
+            same_room = (a.room is not None and a.room == b.room) or a.venue_wide or b.venue_wide
+        if same_room:
+            shared = a.room is not None and a.room == b.room and event.has_room(a.room) and event.room(a.room).shared
+            if not shared:
+                where = f"room '{a.room}'" if a.room == b.room and a.room else "the whole venue"
+                problems.append(
+                    Problem(
+                        "room-double-booked",
+                        f"sessions '{a.id}' and '{b.id}' are both in {where} at "
+                        f"{_hhmm(max(a.start, b.start))}-{_hhmm(min(a.end, b.end))}",
+                        ("event", "sessions", j, "room"),
+                        "move one of them, mark the room `shared: true`, or list them in `combined_with`",
+                    )
+                )
+        present_a = set(a.people_with(*PRESENT_ROLES))
+        for k, part in enumerate(b.participants):
+            if part.role in PRESENT_ROLES and part.person in present_a:
+                problems.append(
+                    Problem(
+                        "person-double-booked",
+                        f"'{part.person}' has a part in both '{a.id}' and '{b.id}', which overlap",
+                        ("event", "sessions", j, "participants", k, "person"),
+                        "a chair, speaker or guest can be in one session at a time",
+                    )
+                )
+    for i, s in sessions:
+        for k, part in enumerate(s.participants):
+            windows = event.availability.get(part.person)
+            if windows is None or part.role not in PRESENT_ROLES:
+                continue
+            if not any(w.contains(s.start, s.end) for w in windows):
+                shown = ", ".join(f"{_hhmm(w.start)}-{_hhmm(w.end)}" for w in windows)
+                problems.append(
+                    Problem(
+                        "person-unavailable",
+                        f"'{part.person}' is available only {shown}, but session '{s.id}' runs "
+                        f"{_hhmm(s.start)}-{_hhmm(s.end)}",
+                        ("event", "sessions", i, "participants", k, "person"),
+                        "give the session its own start/end inside the availability, or move it",
+                    )
+                )
+    return problems
+
+
+def _check_availability(event: Event) -> list[Problem]:
+    problems: list[Problem] = []
+    for person, windows in event.availability.items():
+        if not event.network.has_person(person):
+            problems.append(
+                _unknown("person", person, ("event", "availability", person), (p.id for p in event.network.people))
+            )
+        for j, w in enumerate(windows):
+            if w.end <= w.start:
+                problems.append(
+                    Problem(
+                        "end-before-start",
+                        f"availability window {_hhmm(w.start)}-{_hhmm(w.end)} of '{person}' ends before it starts",
+                        ("event", "availability", person, j, "end"),
+                        "the end must be later than the start",
+                    )
+                )
+    return problems
+
+
+def _check_group_days(event: Event) -> list[Problem]:
+    problems: list[Problem] = []
+    net = event.network
+    for i, gd in enumerate(event.group_days):
+        base: Path = ("event", "theme_groups", i)
+        if not net.has_group(gd.group):
+            problems.append(_unknown("group", gd.group, (*base, "group"), (g.id for g in net.groups)))
+            continue
+        own = [s for s in event.sessions if s.group == gd.group]
+        if gd.status is GroupStatus.NOT_MEETING and own:
+            problems.append(
+                Problem(
+                    "group-not-meeting-has-session",
+                    f"theme group '{gd.group}' does not meet today, yet session '{own[0].id}' is its meeting",
+                    (*base, "status"),
+                    "remove the session, or set the status to `meets`",
+                )
+            )
+        if gd.status is GroupStatus.MERGED:
+            if gd.merged_into is None:
+                problems.append(
+                    Problem(
+                        "missing-merged-into",
+                        f"theme group '{gd.group}' is merged, but `merged_into` names no session",
+                        (*base, "merged_into"),
+                        "name the session it joins",
+                    )
+                )
+            elif not event.has_session(gd.merged_into):
+                problems.append(
+                    _unknown(
+                        "session", gd.merged_into, (*base, "merged_into"), (s.id for s in event.sessions)
+                    )
+                )
+            if own:
+                problems.append(
+                    Problem(
+                        "merged-group-has-session",
+                        f"theme group '{gd.group}' is merged into '{gd.merged_into}', yet has its own session "
+                        f"'{own[0].id}'",
+                        (*base, "status"),
+                        "remove its own session, or set the status to `meets`",
+                    )
+                )
+    return problems
+
+
+def check_event(event: Event) -> list[Problem]:
+    """Return every broken invariant of `event`, in a stable order (empty when the event is sound)."""
+    problems = _check_ids(event) + _check_network(event) + _check_grid(event)
+    if event.host is not None and not event.network.has_organisation(event.host):
+        problems.append(
+            _unknown("organisation", event.host, ("event", "host"), (o.id for o in event.network.organisations))
+        )
+    for i, session in enumerate(event.sessions):
+        problems += _check_session_refs(event, i, session)
+        problems += _check_session_times(event, i, session)
+    problems += _check_rooms_and_people(event)
+    problems += _check_availability(event)
+    problems += _check_group_days(event)
+    return problems

@@ -1,0 +1,199 @@
+"""Write an event back as an event file (one YAML document with the network inline).
+
+The output loads into an equal `Event`; defaults are left out so that a dumped file reads like a
+hand-written one. The scheduler uses this to write its plan back.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import yaml
+
+from netwerkdag.core.event import Event
+from netwerkdag.core.network import Network, OrganisationKind
+from netwerkdag.core.sessions import AudienceRule, Session
+
+
+def _hhmm(moment: datetime) -> str:
+    return moment.strftime("%H:%M")
+
+
+def _compact(mapping: dict[str, Any]) -> dict[str, Any]:
+    """Drop None, empty and False values (the file format's defaults)."""
+    return {k: v for k, v in mapping.items() if v not in (None, "", [], {}, False)}
+
+
+def network_to_data(net: Network) -> dict[str, Any]:
+    return {
+        "id": net.id,
+        "name": net.name,
+        "organisations": [
+            _compact(
+                {
+                    "id": o.id,
+                    "name": o.name,
+                    "kind": None if o.kind is OrganisationKind.MUNICIPALITY else o.kind.value,
+                    "province": o.province,
+                    "member": o.member,
+                    "short_name": o.short_name,
+                }
+            )
+            for o in net.organisations
+        ],
+        "pillars": [
+            _compact({"id": p.id, "name": p.name, "chair": p.chair, "vice_chairs": list(p.vice_chairs)})
+            for p in net.pillars
+        ],
+        "groups": [
+            _compact(
+                {
+                    "id": g.id,
+                    "name": g.name,
+                    "pillar": g.pillar,
+                    "also_pillars": list(g.also_pillars),
+                    "chair": g.chair,
+                    "portfolios": list(g.portfolios),
+                }
+            )
+            for g in net.groups
+        ],
+        "people": [
+            _compact(
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "role": p.role,
+                    "organisation": p.organisation,
+                    "function": p.function,
+                    "portfolios": list(p.portfolios),
+                    "groups": list(p.groups),
+                    "email": p.email,
+                }
+            )
+            for p in net.people
+        ],
+    }
+
+
+def _audience(rule: AudienceRule) -> dict[str, Any]:
+    return _compact(
+        {
+            "roles": sorted(rule.roles),
+            "portfolios": sorted(rule.portfolios),
+            "groups": sorted(rule.groups),
+            "pillars": sorted(rule.pillars),
+            "organisations": sorted(rule.organisations),
+        }
+    )
+
+
+def _session(event: Event, s: Session) -> dict[str, Any]:
+    block = event.block(s.block) if s.block and event.has_block(s.block) else None
+    default_day: date = block.start.date() if block else event.start_date
+    if block is not None:
+        default_start, default_end = block.start, block.end
+    else:
+        day_blocks = event.blocks_on(s.start.date())
+        default_start = min(b.start for b in day_blocks) if day_blocks else None  # type: ignore[assignment]
+        default_end = max(b.end for b in day_blocks) if day_blocks else None  # type: ignore[assignment]
+    data = _compact(
+        {
+            "id": s.id,
+            "kind": s.kind.value,
+            "title": s.title,
+            "subtitle": s.subtitle,
+            "block": s.block,
+            "room": s.room,
+            "venue_wide": s.venue_wide,
+            "all_day": s.all_day,
+            "date": s.start.date().isoformat() if s.start.date() != default_day else None,
+            "start": _hhmm(s.start) if s.start != default_start else None,
+            "end": _hhmm(s.end) if s.end != default_end else None,
+            "group": s.group,
+            "pillar": s.pillar,
+            "participants": [
+                _compact({"person": p.person, "role": p.role.value, "note": p.note}) for p in s.participants
+            ],
+            "description": s.description,
+            "combined_with": list(s.combined_with),
+        }
+    )
+    if s.audience:
+        data["audience"] = [_audience(rule) for rule in s.audience]
+    return data
+
+
+def event_to_data(event: Event) -> dict[str, Any]:
+    """The event as plain data in the file format."""
+    ev = _compact(
+        {
+            "slug": event.slug,
+            "title": event.title,
+            "subtitle": event.subtitle,
+            "date": event.start_date.isoformat(),
+            "end_date": event.end_date.isoformat() if event.end_date != event.start_date else None,
+            "timezone": event.timezone,
+            "language": event.language,
+            "host": event.host,
+        }
+    )
+    ev["venue"] = _compact({"name": event.venue.name, "address": event.venue.address, "city": event.venue.city})
+    if event.introduction:
+        ev["introduction"] = event.introduction
+    ev["rooms"] = [
+        _compact(
+            {
+                "id": r.id,
+                "name": r.name,
+                "capacity": r.capacity,
+                "label": r.label,
+                "features": sorted(r.features),
+                "shared": r.shared,
+            }
+        )
+        for r in event.rooms
+    ]
+    ev["blocks"] = [
+        {
+            **_compact(
+                {
+                    "id": b.id,
+                    "kind": b.kind.value,
+                    "start": _hhmm(b.start),
+                    "end": _hhmm(b.end),
+                    "date": b.start.date().isoformat() if b.start.date() != event.start_date else None,
+                    "label": b.label,
+                }
+            ),
+            **({} if b.show_end else {"show_end": False}),
+        }
+        for b in event.blocks
+    ]
+    if event.group_days:
+        ev["theme_groups"] = [
+            _compact({"group": g.group, "status": g.status.value, "merged_into": g.merged_into, "note": g.note})
+            for g in event.group_days
+        ]
+    if event.availability:
+        ev["availability"] = {
+            person: [
+                _compact(
+                    {
+                        "start": _hhmm(w.start),
+                        "end": _hhmm(w.end),
+                        "date": w.start.date().isoformat() if w.start.date() != event.start_date else None,
+                    }
+                )
+                for w in windows
+            ]
+            for person, windows in event.availability.items()
+        }
+    ev["sessions"] = [_session(event, s) for s in event.sessions]
+    return {"network": network_to_data(event.network), "event": ev}
+
+
+def dump_event(event: Event) -> str:
+    """The event as YAML text."""
+    return yaml.safe_dump(event_to_data(event), sort_keys=False, allow_unicode=True, width=100)

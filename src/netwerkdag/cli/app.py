@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -77,6 +78,81 @@ def validate(path: PathArg) -> None:
         f"{rooms} rooms, {len(event.blocks)} blocks, {sessions} sessions, {len(event.network.people)} people",
         highlight=False,
     )
+
+
+class Language(StrEnum):
+    nl = "nl"
+    en = "en"
+
+
+class ExportFormat(StrEnum):
+    frab_xml = "frab-xml"
+    frab_json = "frab-json"
+    ical = "ical"
+    xlsx = "xlsx"
+    csv = "csv"
+    csv_grid = "csv-grid"
+
+
+LangOption = Annotated[Language, typer.Option("--lang", help="Language of the output.")]
+
+
+@app.command()
+def render(
+    path: PathArg,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write programma.html and programma.pdf to.")],
+    lang: LangOption = Language.nl,
+) -> None:
+    """Publish the programme as one self-contained HTML page and a PDF booklet."""
+    from netwerkdag.files.atomic import write_atomically
+    from netwerkdag.publish.html import render_html
+    from netwerkdag.publish.pdf import render_pdf
+
+    event = guarded(lambda: load(path))
+    html = render_html(event, lang=lang.value)
+    pdf = render_pdf(event, lang=lang.value)
+    targets = {out_dir / "programma.html": html.encode("utf-8"), out_dir / "programma.pdf": pdf}
+    for target, data in targets.items():
+        write_atomically(target, data)
+    for target in targets:
+        out.print(str(target), highlight=False)
+
+
+@app.command()
+def export(
+    path: PathArg,
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="What to write.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write; standard output if omitted.")
+    ] = None,
+    lang: LangOption = Language.nl,
+) -> None:
+    """Export the programme: frab schedule XML or JSON, iCalendar, or the grid and sessions as XLSX/CSV.
+
+    csv is the session list (one row per session); csv-grid the programme grid; xlsx holds both sheets.
+    """
+    from netwerkdag.files.atomic import write_atomically
+    from netwerkdag.publish import frab, ical, tables
+
+    if format is ExportFormat.xlsx and output is None:
+        err.print("xlsx is a binary format: give a file with -o FILE.xlsx", highlight=False)
+        raise typer.Exit(2)
+    event = guarded(lambda: load(path))
+    producers: dict[ExportFormat, Callable[[], bytes]] = {
+        ExportFormat.frab_xml: lambda: frab.frab_xml(event).encode("utf-8"),
+        ExportFormat.frab_json: lambda: frab.frab_json_text(event).encode("utf-8"),
+        ExportFormat.ical: lambda: ical.ical(event),
+        ExportFormat.xlsx: lambda: tables.workbook(event, lang=lang.value),
+        ExportFormat.csv: lambda: tables.sessions_csv(event, lang=lang.value).encode("utf-8"),
+        ExportFormat.csv_grid: lambda: tables.grid_csv(event, lang=lang.value).encode("utf-8"),
+    }
+    data = producers[format]()
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        write_atomically(output, data)
+        err.print(f"wrote {output}", highlight=False)
 
 
 @app.command()

@@ -1,0 +1,380 @@
+"""The programme as tables: the session list and the programme grid as CSV, both as sheets of one XLSX.
+
+The grid follows `grid.build_grids`, the layout the HTML page and the booklet show: a time column, one
+column per room, venue-wide parts and transfers as one text across the rooms. The session list has one
+row per session with plain values (ISO dates, HH:MM times) that sort and filter well.
+
+Spreadsheets run formulas, and titles come from files that many people edit, so every text that starts
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is made inert: in CSV it gets a leading
+apostrophe (the usual defence: Excel and LibreOffice then show text), in XLSX it is stored as a string
+cell, never a formula, and marked "quote prefix" so that editing it keeps it text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from netwerkdag.core.event import Event
+from netwerkdag.core.sessions import AudienceRule, ParticipantRole, Session, SessionKind
+from netwerkdag.core.timegrid import Block, BlockKind
+from netwerkdag.publish.frab import person_name, session_pillar, spans_venue
+from netwerkdag.publish.grid import RowKind, build_grids, ends_early, starts_late
+from netwerkdag.publish.i18n import format_day, format_time, translations
+
+# Labels share their message ids with the HTML page (publish/html.py), so both read the same.
+
+
+def N_(message: str) -> str:
+    """Marks a message id for translation where it is defined; it is translated where it is shown."""
+    return message
+
+
+KIND_LABELS: dict[SessionKind, str] = {
+    SessionKind.PLENARY: N_("Plenary"),
+    SessionKind.PILLAR_MEETING: N_("Pillar meeting"),
+    SessionKind.THEME_GROUP_MEETING: N_("Theme group"),
+    SessionKind.GUEST_CONVERSATION: N_("Conversation"),
+    SessionKind.BOARD_MEETING: N_("Board meeting"),
+    SessionKind.MEAL: N_("Meal"),
+    SessionKind.NETWORKING: N_("Networking"),
+    SessionKind.SOCIAL: N_("Get-together"),
+}
+
+#: Roles shown to the public, in the order they are listed, with their singular and plural labels.
+ROLE_LABELS: dict[ParticipantRole, tuple[str, str]] = {
+    ParticipantRole.HOST: (N_("Host"), N_("Hosts")),
+    ParticipantRole.CHAIR: (N_("Chair"), N_("Chairs")),
+    ParticipantRole.VICE_CHAIR: (N_("Vice-chair"), N_("Vice-chairs")),
+    ParticipantRole.MODERATOR: (N_("Moderator"), N_("Moderators")),
+    ParticipantRole.SPEAKER: (N_("Speaker"), N_("Speakers")),
+    ParticipantRole.GUEST: (N_("Guest"), N_("Guests")),
+}
+
+#: Captions of venue-wide rows in which no session is planned (a break with nothing in it).
+BLOCK_LABELS: dict[BlockKind, str] = {
+    BlockKind.WALK_IN: N_("Walk-in"),
+    BlockKind.PLENARY: N_("Plenary"),
+    BlockKind.PARALLEL: N_("Parallel sessions"),
+    BlockKind.TRANSFER: N_("Transfer time"),
+    BlockKind.MEAL: N_("Lunch"),
+    BlockKind.BREAK: N_("Break"),
+    BlockKind.DRINKS: N_("Drinks"),
+}
+
+#: The session list's columns. "Id", not "ID": Excel takes a CSV file that starts with "ID" for SYLK.
+SESSION_COLUMNS = (
+    N_("Id"),
+    N_("Title"),
+    N_("Kind"),
+    N_("Pillar"),
+    N_("Theme group"),
+    N_("Day"),
+    N_("Start"),
+    N_("End"),
+    N_("Room"),
+    N_("Chairs"),
+    N_("Guests and speakers"),
+    N_("Audience"),
+)
+
+CHAIR_ROLES = (ParticipantRole.CHAIR, ParticipantRole.VICE_CHAIR, ParticipantRole.MODERATOR)
+GUEST_ROLES = (ParticipantRole.HOST, ParticipantRole.SPEAKER, ParticipantRole.GUEST)
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(text: str) -> bool:
+    """True for a text a spreadsheet could read as a formula (or that hides one behind a tab or CR)."""
+    return text.startswith(_FORMULA_STARTS)
+
+
+def inert_csv(text: str) -> str:
+    """`text` for a CSV cell: an apostrophe before anything that could start a formula."""
+    return "'" + text if is_formula_like(text) else text
+
+
+# --- the session list -----------------------------------------------------------------------------------
+
+
+def _names(event: Event, session: Session, roles: Sequence[ParticipantRole]) -> str:
+    people = [p.person for p in session.participants if p.role in roles]
+    return ", ".join(dict.fromkeys(person_name(event, p) for p in people))
+
+
+def _rule_text(event: Event, rule: AudienceRule, lang: str) -> str:
+    """One audience rule as "Rol: wethouder, Portefeuille: woningbouw / verstedelijking"."""
+    _ = translations(lang).gettext
+    net = event.network
+    conditions = [
+        (N_("Role"), sorted(rule.roles)),
+        (N_("Portfolio"), sorted(rule.portfolios)),
+        (N_("Theme group"), [g.name for g in net.groups if g.id in rule.groups]),
+        (N_("Pillar"), [p.name for p in net.pillars if p.id in rule.pillars]),
+        (N_("Organisation"), [o.display_name for o in net.organisations if o.id in rule.organisations]),
+    ]
+    return ", ".join(f"{_(label)}: {' / '.join(values)}" for label, values in conditions if values)
+
+
+def audience_summary(event: Event, session: Session, lang: str) -> str:
+    """Who is invited, in one line: "Iedereen", or the rules separated by "; " (any rule admits)."""
+    if session.open_to_all:
+        return translations(lang).gettext("Everyone")
+    return "; ".join(_rule_text(event, rule, lang) for rule in session.audience)
+
+
+def _room_name(event: Event, session: Session) -> str:
+    if spans_venue(session) or session.room is None:
+        return event.venue.name
+    return event.room(session.room).name
+
+
+def _ordered(event: Event) -> list[Session]:
+    """Sessions by time, then by room (the venue first, then the event's room order), then file order."""
+    columns = {room.id: index for index, room in enumerate(event.rooms)}
+
+    def key(session: Session) -> tuple[object, ...]:
+        column = (
+            -1 if spans_venue(session) or session.room is None else columns.get(session.room, len(columns))
+        )
+        return (session.start, column, session.end)
+
+    return sorted(event.sessions, key=key)
+
+
+def session_rows(event: Event, *, lang: str = "nl") -> list[list[str]]:
+    """The session list: a header row of translated column names, then one row per session."""
+    _ = translations(lang).gettext
+    rows = [[_(column) for column in SESSION_COLUMNS]]
+    for session in _ordered(event):
+        pillar = session_pillar(event, session)
+        group = (
+            event.network.group(session.group)
+            if session.group and event.network.has_group(session.group)
+            else None
+        )
+        rows.append(
+            [
+                session.id,
+                session.title,
+                _(KIND_LABELS[session.kind]),
+                pillar.name if pillar else "",
+                group.name if group else "",
+                session.start.date().isoformat(),
+                session.start.strftime("%H:%M"),
+                session.end.strftime("%H:%M"),
+                _room_name(event, session),
+                _names(event, session, CHAIR_ROLES),
+                _names(event, session, GUEST_ROLES),
+                audience_summary(event, session, lang),
+            ]
+        )
+    return rows
+
+
+# --- the grid -------------------------------------------------------------------------------------------
+
+
+class GridLine(StrEnum):
+    """What a row of the grid table is: the room header, a day heading, a row of rooms, or one text across
+    the rooms (a venue-wide part, or a transfer)."""
+
+    DAY = "day"
+    HEADER = "header"
+    ROOMS = "rooms"
+    ACROSS = "across"
+    TRANSFER = "transfer"
+
+
+@dataclass(frozen=True, slots=True)
+class GridRow:
+    """One row of the grid table: its kind and its cells, the time column first."""
+
+    kind: GridLine
+    cells: tuple[str, ...]
+
+
+def clock(moment: datetime, lang: str) -> str:
+    """A time as the printed programme writes it: "9.30" (no leading zero), "16.00"; "9:30" in English.
+    The same rule as the HTML page's, so that the grid reads alike in every format."""
+    text = format_time(moment, lang)
+    return text[1:] if len(text) == 5 and text.startswith("0") else text
+
+
+def _qualifier(event: Event, session: Session, lang: str) -> str:
+    """The session's own times when they differ from its slot's: " (tot 15.45 uur)" for a session that
+    ends early, " (vanaf 10.15 uur)" for one that starts late."""
+    _ = translations(lang).gettext
+    early, late = ends_early(event, session), starts_late(event, session)
+    start, end = clock(session.start, lang), clock(session.end, lang)
+    if early and late:
+        return " " + _("(%(start)s-%(end)s)") % {"start": start, "end": end}
+    if early:
+        return " " + _("(until %(time)s)") % {"time": end}
+    if late:
+        return " " + _("(from %(time)s)") % {"time": start}
+    return ""
+
+
+def cell_text(event: Event, sessions: Iterable[Session], lang: str) -> str:
+    """The text of a grid cell: each session as "Title: subtitle", with its own times when they differ
+    from the slot's; combined sessions (lunch with the board meeting) one per line."""
+    lines = []
+    for session in sessions:
+        text = session.title + (f": {session.subtitle}" if session.subtitle else "")
+        lines.append(text + _qualifier(event, session, lang))
+    return "\n".join(lines)
+
+
+def _block_time(block: Block, lang: str) -> str:
+    start = clock(block.start, lang)
+    return f"{start}-{clock(block.end, lang)}" if block.show_end else start
+
+
+def grid_rows(event: Event, *, lang: str = "nl") -> list[GridRow]:
+    """The programme grid as table rows: the header (time, then each room's heading), then per day (with a
+    heading row when the event has several days) a row per block and, last, the all-day sessions."""
+    _ = translations(lang).gettext
+    grids = build_grids(event)
+    width = len(event.rooms)
+    rows = [GridRow(GridLine.HEADER, (_("Time"), *(room.heading for room in event.rooms)))]
+    for grid in grids:
+        if len(grids) > 1:
+            rows.append(GridRow(GridLine.DAY, (format_day(grid.day, lang), *[""] * width)))
+        for row in grid.rows:
+            time = _block_time(row.block, lang)
+            if row.kind is RowKind.TRANSFER:
+                text = row.block.label or _(BLOCK_LABELS[BlockKind.TRANSFER])
+                rows.append(GridRow(GridLine.TRANSFER, (time, text, *[""] * (width - 1))))
+            elif row.kind is RowKind.VENUE:
+                sessions = row.cells[0].sessions if row.cells else ()
+                text = cell_text(event, sessions, lang) or row.block.label or _(BLOCK_LABELS[row.block.kind])
+                rows.append(GridRow(GridLine.ACROSS, (time, text, *[""] * (width - 1))))
+            else:
+                rows.append(
+                    GridRow(GridLine.ROOMS, (time, *(cell_text(event, c.sessions, lang) for c in row.cells)))
+                )
+        if grid.all_day:
+            by_room = [[s for s in grid.all_day if s.room == room.id] for room in event.rooms]
+            rows.append(
+                GridRow(GridLine.ROOMS, (_("All day"), *(cell_text(event, s, lang) for s in by_room)))
+            )
+    return rows
+
+
+# --- CSV ------------------------------------------------------------------------------------------------
+
+
+def _csv(rows: Iterable[Sequence[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([inert_csv(value) for value in row])
+    return buffer.getvalue()
+
+
+def sessions_csv(event: Event, *, lang: str = "nl") -> str:
+    """The session list as CSV (RFC 4180: commas, CRLF, quotes where needed), one row per session."""
+    return _csv(session_rows(event, lang=lang))
+
+
+def grid_csv(event: Event, *, lang: str = "nl") -> str:
+    """The programme grid as CSV: a time column and a column per room. Venue-wide parts and transfers have
+    their text in the first room column and leave the others empty."""
+    return _csv(row.cells for row in grid_rows(event, lang=lang))
+
+
+# --- XLSX -----------------------------------------------------------------------------------------------
+
+_BOLD = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", start_color="DDE4EE")
+_DAY_FILL = PatternFill("solid", start_color="C7D3E3")
+_TRANSFER_FONT = Font(italic=True, color="666666")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTRED = Alignment(wrap_text=True, vertical="top", horizontal="center")
+
+
+def _put(sheet: Worksheet, row: int, column: int, value: str) -> None:
+    """Write `value` as a string cell: never a formula, whatever it starts with. An empty text leaves the
+    cell empty."""
+    if not value:
+        return
+    cell = sheet.cell(row=row, column=column)
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell.data_type = "s"
+    if is_formula_like(value):
+        cell.quotePrefix = True
+
+
+def _programme_sheet(sheet: Worksheet, rows: list[GridRow]) -> None:
+    last = len(rows[0].cells)
+    for r, line in enumerate(rows, start=1):
+        for c, value in enumerate(line.cells, start=1):
+            _put(sheet, r, c, value)
+            sheet.cell(row=r, column=c).alignment = _WRAP
+        if line.kind in (GridLine.ACROSS, GridLine.TRANSFER) and last > 2:
+            sheet.merge_cells(start_row=r, start_column=2, end_row=r, end_column=last)
+            sheet.cell(row=r, column=2).alignment = _CENTRED
+        if line.kind is GridLine.DAY and last > 1:
+            sheet.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last)
+        for c in range(1, last + 1):
+            cell = sheet.cell(row=r, column=c)
+            if line.kind is GridLine.HEADER:
+                cell.font, cell.fill = _BOLD, _HEADER_FILL
+            elif line.kind is GridLine.DAY:
+                cell.font, cell.fill = _BOLD, _DAY_FILL
+            elif line.kind is GridLine.TRANSFER:
+                cell.font = _TRANSFER_FONT
+            elif c == 1:
+                cell.font = _BOLD
+    sheet.column_dimensions["A"].width = 14
+    for c in range(2, last + 1):
+        sheet.column_dimensions[get_column_letter(c)].width = 30
+    sheet.freeze_panes = "B2"
+
+
+def _sessions_sheet(sheet: Worksheet, rows: list[list[str]]) -> None:
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values, start=1):
+            _put(sheet, r, c, value)
+            sheet.cell(row=r, column=c).alignment = _WRAP
+    for c in range(1, len(rows[0]) + 1):
+        cell = sheet.cell(row=1, column=c)
+        cell.font = _BOLD
+        longest = max(len(line) for row in rows for line in (row[c - 1].splitlines() or [""]))
+        sheet.column_dimensions[get_column_letter(c)].width = min(max(longest + 2, 8), 50)
+    ref = f"A1:{get_column_letter(len(rows[0]))}{len(rows)}"
+    if len(rows) > 1:
+        table = Table(displayName="SessionList", ref=ref)
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        sheet.add_table(table)  # a table carries its own autofilter
+    else:
+        sheet.auto_filter.ref = ref
+    sheet.freeze_panes = "A2"
+
+
+def workbook(event: Event, *, lang: str = "nl") -> bytes:
+    """An XLSX workbook with the grid (sheet "Programma") and the session list (sheet "Sessies", a table
+    with a filter on every column)."""
+    _ = translations(lang).gettext
+    book = Workbook()
+    book.properties.creator = "netwerkdag"
+    book.properties.title = event.title
+    programme = book.active
+    programme.title = _("Programme")
+    _programme_sheet(programme, grid_rows(event, lang=lang))
+    _sessions_sheet(book.create_sheet(_("Sessions")), session_rows(event, lang=lang))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

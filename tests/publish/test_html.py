@@ -298,16 +298,16 @@ def test_html_english_marks_dutch_content_with_its_language(page_en: HtmlElement
 
 
 def test_dutch_catalogue_translates_every_interface_message() -> None:
-    method_map = [("html.py", "python"), ("templates/**.html", "jinja2")]
+    method_map = [("*.py", "python"), ("templates/**.html", "jinja2")]
     options = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     ids = {msg for _, _, msg, *_ in extract_from_dir(str(PUBLISH), method_map, options_map=options)}
     dutch = translations("nl")
 
     untranslated = sorted(str(i) for i in ids if isinstance(i, str) and dutch.gettext(i) == i and i != "TG")
 
-    # Both sources are read: Python (N_ and gettext) and the templates.
+    # Both sources are read: every Python module of publish/ (N_ and gettext) and the templates.
     assert {"Transfer time", "Vice-chairs", "Programme for %(day)s", "combined with"} <= ids
-    assert untranslated == ["Lunch"]  # the same word in Dutch
+    assert untranslated == ["Id", "Lunch"]  # the same words in Dutch
 
 
 # -- Safety and self-containment --------------------------------------------------------------------------

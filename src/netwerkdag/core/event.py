@@ -9,7 +9,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-from netwerkdag.core.network import Network
+from netwerkdag.core.network import Network, Pillar
 from netwerkdag.core.sessions import Session
 from netwerkdag.core.timegrid import Block, Window
 from netwerkdag.core.venue import Room, Venue
@@ -95,6 +95,22 @@ class Event:
 
     def sessions_in(self, block_id: str) -> tuple[Session, ...]:
         return tuple(s for s in self.sessions if s.block == block_id)
+
+    def room_of(self, session: Session) -> Room | None:
+        """The room a session takes place in; None for a part that spans the venue."""
+        if session.venue_wide or session.room is None:
+            return None
+        return self._rooms[session.room]
+
+    def pillar_of(self, session: Session) -> Pillar | None:
+        """The pillar a session belongs to: its own, else its theme group's, else None."""
+        net = self.network
+        pillar_id = session.pillar
+        if pillar_id is None and session.group is not None and net.has_group(session.group):
+            pillar_id = net.group(session.group).pillar
+        if pillar_id is None or not net.has_pillar(pillar_id):
+            return None
+        return net.pillar(pillar_id)
 
     def group_day(self, group_id: str) -> GroupDay:
         for gd in self.group_days:

@@ -121,5 +121,10 @@ class Session:
         return tuple(p.person for p in self.participants if p.role in roles)
 
     @property
+    def spans_venue(self) -> bool:
+        """True for a part that takes the whole venue rather than one room (walk-in, lunch, drinks)."""
+        return self.venue_wide or self.room is None
+
+    @property
     def open_to_all(self) -> bool:
         return any(rule.everyone for rule in self.audience)

@@ -26,8 +26,8 @@ from typing import Any
 
 from netwerkdag import __version__
 from netwerkdag.core.event import Event
-from netwerkdag.core.network import Pillar
 from netwerkdag.core.sessions import PRESENT_ROLES, Session
+from netwerkdag.publish.labels import person_name
 from netwerkdag.publish.markdown import markdown_to_text
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
@@ -48,21 +48,10 @@ _ID_BITS = 0x7FFF_FFFF  # ids stay positive signed 32-bit integers, which every 
 # --- what a session means in frab terms (also used by the iCalendar and table exports) -------------------
 
 
-def session_pillar(event: Event, session: Session) -> Pillar | None:
-    """The pillar a session belongs to: its own, else its theme group's, else none."""
-    net = event.network
-    pillar_id = session.pillar
-    if pillar_id is None and session.group is not None and net.has_group(session.group):
-        pillar_id = net.group(session.group).pillar
-    if pillar_id is None or not net.has_pillar(pillar_id):
-        return None
-    return net.pillar(pillar_id)
-
-
 def session_track(event: Event, session: Session) -> tuple[str, str] | None:
     """The (slug, name) of a session's track: its pillar, else its theme group (for groups outside the
     pillars, such as Veiligheid), else None (the opening, lunch, drinks)."""
-    pillar = session_pillar(event, session)
+    pillar = event.pillar_of(session)
     if pillar is not None:
         return pillar.id, pillar.name
     if session.group is not None and event.network.has_group(session.group):
@@ -79,12 +68,6 @@ def present_people(session: Session) -> tuple[str, ...]:
         if part.role in PRESENT_ROLES and part.person not in seen:
             seen.append(part.person)
     return tuple(seen)
-
-
-def person_name(event: Event, person_id: str) -> str:
-    """The person's name as published (the id if the network does not know it: never after checking)."""
-    net = event.network
-    return net.person(person_id).name if net.has_person(person_id) else person_id
 
 
 # --- identifiers ----------------------------------------------------------------------------------------
@@ -151,11 +134,6 @@ def xml_slug(session: Session) -> str | None:
 # --- layout ---------------------------------------------------------------------------------------------
 
 
-def spans_venue(session: Session) -> bool:
-    """True for a part that takes the whole venue rather than one room (walk-in, lunch, drinks)."""
-    return session.venue_wide or session.room is None
-
-
 def room_names(event: Event) -> tuple[str | None, dict[str, str]]:
     """The name of the venue-wide room (the venue's name; None when no part spans the venue) and each
     room's frab name.
@@ -163,7 +141,7 @@ def room_names(event: Event) -> tuple[str | None, dict[str, str]]:
     frab keys rooms by name, so names must differ: a room whose name is already taken (by the venue or
     an earlier room) gets its id added, as ``Foyer (foyer-2)``.
     """
-    venue = event.venue.name if any(spans_venue(s) for s in event.sessions) else None
+    venue = event.venue.name if any(s.spans_venue for s in event.sessions) else None
     used = {venue} if venue else set()
     names: dict[str, str] = {}
     for room in event.rooms:

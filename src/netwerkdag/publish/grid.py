@@ -70,7 +70,7 @@ def _row(event: Event, block: Block) -> Row:
     if block.kind is BlockKind.TRANSFER:
         return Row(block, RowKind.TRANSFER, ())
     venue_wide = tuple(s for s in sessions if s.venue_wide)
-    if venue_wide or not sessions and block.kind is not BlockKind.PARALLEL:
+    if venue_wide or (not sessions and block.kind is not BlockKind.PARALLEL):
         return Row(block, RowKind.VENUE, (Cell(None, venue_wide),))
     cells = tuple(Cell(room, tuple(s for s in sessions if s.room == room.id)) for room in event.rooms)
     return Row(block, RowKind.ROOMS, cells)

@@ -26,29 +26,13 @@ from netwerkdag.core.network import Person, Pillar
 from netwerkdag.core.sessions import ParticipantRole, Session, SessionKind
 from netwerkdag.core.timegrid import BlockKind
 from netwerkdag.core.venue import Room
-from netwerkdag.publish.grid import Cell, Grid, Row, RowKind, build_grids, ends_early, starts_late
-from netwerkdag.publish.i18n import format_day, format_time, translations
+from netwerkdag.publish.grid import Cell, Grid, Row, RowKind, build_grids
+from netwerkdag.publish.i18n import format_day, format_time_range, translations
+from netwerkdag.publish.labels import BLOCK_LABELS, KIND_LABELS, N_, ROLE_LABELS, timing_note
 from netwerkdag.publish.markdown import markdown_to_html
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
-
-def N_(message: str) -> str:
-    """Mark `message` for the catalogue where it is translated later, through a variable."""
-    return message
-
-
-#: The order in which a description lists the people of a session, with the label for one and for many.
-#: Two message ids instead of ngettext: the catalogue loader in i18n.py keeps singular messages only.
-_ROLE_LABELS: tuple[tuple[ParticipantRole, str, str], ...] = (
-    (ParticipantRole.HOST, N_("Host"), N_("Hosts")),
-    (ParticipantRole.CHAIR, N_("Chair"), N_("Chairs")),
-    (ParticipantRole.VICE_CHAIR, N_("Vice-chair"), N_("Vice-chairs")),
-    (ParticipantRole.MODERATOR, N_("Moderator"), N_("Moderators")),
-    (ParticipantRole.SPEAKER, N_("Speaker"), N_("Speakers")),
-    (ParticipantRole.GUEST, N_("Guest"), N_("Guests")),
-    (ParticipantRole.CONTACT, N_("Contact"), N_("Contacts")),
-)
 
 #: Kinds whose sessions are described in the section of their pillar; every other kind is a general part.
 _PILLAR_KINDS = frozenset({SessionKind.PILLAR_MEETING, SessionKind.THEME_GROUP_MEETING})
@@ -207,19 +191,6 @@ class Programme:
 # Building the view.
 
 
-def clock(moment: datetime, lang: str) -> str:
-    """The time as the printed programme writes it: "9.30" (no leading zero), "16.00"; "9:30" in English."""
-    text = format_time(moment, lang)
-    return text[1:] if len(text) == 5 and text.startswith("0") else text
-
-
-def time_range(start: datetime, end: datetime | None, lang: str) -> str:
-    """ "10.00-10.25" in Dutch, "10:00-10:25" in English; only the start when `end` is None."""
-    if end is None:
-        return clock(start, lang)
-    return f"{clock(start, lang)}-{clock(end, lang)}"
-
-
 class _Builder:
     """Builds the `Programme` of one event in one language; holds what every step needs."""
 
@@ -237,14 +208,7 @@ class _Builder:
         return moment.astimezone(self.event.tz)
 
     def pillar_of(self, session: Session) -> Pillar | None:
-        """The session's own pillar, else the pillar of its theme group."""
-        network = self.event.network
-        pillar_id = session.pillar
-        if pillar_id is None and session.group is not None and network.has_group(session.group):
-            pillar_id = network.group(session.group).pillar
-        if pillar_id is None or not network.has_pillar(pillar_id):
-            return None
-        return network.pillar(pillar_id)
+        return self.event.pillar_of(session)
 
     def accent(self, session: Session) -> int | None:
         pillar = self.pillar_of(session)
@@ -269,15 +233,7 @@ class _Builder:
 
     def timing(self, session: Session) -> str | None:
         """A visible note when a session starts after or ends before its block."""
-        early, late = ends_early(self.event, session), starts_late(self.event, session)
-        start, end = clock(self.local(session.start), self.lang), clock(self.local(session.end), self.lang)
-        if early and late:
-            return self.gettext("(%(start)s-%(end)s)") % {"start": start, "end": end}
-        if early:
-            return self.gettext("(until %(time)s)") % {"time": end}
-        if late:
-            return self.gettext("(from %(time)s)") % {"time": start}
-        return None
+        return timing_note(self.event, session, self.lang)
 
     def entries(self, sessions: tuple[Session, ...]) -> tuple[Entry, ...]:
         result: list[Entry] = []
@@ -300,20 +256,11 @@ class _Builder:
 
     def block_caption(self, kind: BlockKind) -> str:
         """The caption of a block that shows no session (a transfer, a break without a session)."""
-        captions = {
-            BlockKind.TRANSFER: N_("Transfer time"),
-            BlockKind.WALK_IN: N_("Walk-in"),
-            BlockKind.PLENARY: N_("Plenary"),
-            BlockKind.MEAL: N_("Lunch"),
-            BlockKind.BREAK: N_("Break"),
-            BlockKind.DRINKS: N_("Drinks"),
-            BlockKind.PARALLEL: N_("Parallel sessions"),
-        }
-        return self.gettext(captions[kind])
+        return self.gettext(BLOCK_LABELS[kind])
 
     def row(self, row: Row) -> RowView:
         block = row.block
-        time = time_range(
+        time = format_time_range(
             self.local(block.start), self.local(block.end) if block.show_end else None, self.lang
         )
         cells = tuple(self.cell(cell) for cell in row.cells)
@@ -332,7 +279,7 @@ class _Builder:
         return f"{room.heading} ({room.name})" if room.label and room.label != room.name else room.heading
 
     def session_time(self, session: Session) -> str:
-        text = time_range(self.local(session.start), self.local(session.end), self.lang)
+        text = format_time_range(self.local(session.start), self.local(session.end), self.lang)
         if len(self.event.days) > 1:
             return f"{format_day(self.local(session.start).date(), self.lang)}, {text}"
         return text
@@ -373,7 +320,7 @@ class _Builder:
     def roles(self, session: Session) -> tuple[RoleGroup, ...]:
         network = self.event.network
         groups: list[RoleGroup] = []
-        for role, one, many in _ROLE_LABELS:
+        for role, (one, many) in ROLE_LABELS.items():
             lines = []
             for participant in session.participants:
                 if participant.role is not role:
@@ -389,17 +336,7 @@ class _Builder:
         return tuple(groups)
 
     def kicker(self, session: Session) -> str:
-        kinds = {
-            SessionKind.PLENARY: N_("Plenary"),
-            SessionKind.PILLAR_MEETING: N_("Pillar meeting"),
-            SessionKind.THEME_GROUP_MEETING: N_("Theme group"),
-            SessionKind.GUEST_CONVERSATION: N_("Conversation"),
-            SessionKind.BOARD_MEETING: N_("Board meeting"),
-            SessionKind.MEAL: N_("Meal"),
-            SessionKind.NETWORKING: N_("Networking"),
-            SessionKind.SOCIAL: N_("Get-together"),
-        }
-        text = self.gettext(kinds[session.kind])
+        text = self.gettext(KIND_LABELS[session.kind])
         pillar = self.pillar_of(session)
         if pillar and session.kind is not SessionKind.PILLAR_MEETING:
             text += " · " + self.gettext("Pillar %(name)s") % {"name": pillar.name}

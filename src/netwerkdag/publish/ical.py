@@ -28,10 +28,10 @@ from icalendar import Event as VEvent
 from netwerkdag import __version__
 from netwerkdag.core.event import Event
 from netwerkdag.core.sessions import Session
-from netwerkdag.publish.frab import person_name, session_track, spans_venue
+from netwerkdag.publish.frab import session_track
 from netwerkdag.publish.i18n import LANGUAGES, format_day, translations
+from netwerkdag.publish.labels import KIND_LABELS, PUBLIC_ROLES, ROLE_LABELS, person_with_organisation
 from netwerkdag.publish.markdown import markdown_to_text
-from netwerkdag.publish.tables import KIND_LABELS, ROLE_LABELS
 
 # --- the time zone --------------------------------------------------------------------------------------
 
@@ -154,34 +154,24 @@ def session_uid(event: Event, session: Session) -> str:
 
 def location(event: Event, session: Session) -> str:
     """The LOCATION: "Gravenzaal, Stadhuis Haarlem, Haarlem"; a venue-wide part names the venue only."""
-    room = None if spans_venue(session) or session.room is None else event.room(session.room).name
-    return ", ".join(part for part in (room, event.venue.name, event.venue.city) if part)
-
-
-def _person(event: Event, person_id: str) -> str:
-    """A name with its organisation, as "Mirjam Visscher (EZK)"."""
-    net = event.network
-    name = person_name(event, person_id)
-    if net.has_person(person_id):
-        org = net.person(person_id).organisation
-        if org is not None and net.has_organisation(org):
-            return f"{name} ({net.organisation(org).display_name})"
-    return name
+    room = event.room_of(session)
+    return ", ".join(part for part in (room and room.name, event.venue.name, event.venue.city) if part)
 
 
 def people_lines(event: Event, session: Session, lang: str) -> list[str]:
     """One line per role that someone has in the session, as "Voorzitter: Karin Schrederhof (Delft)".
 
-    Roles come in the order of `ROLE_LABELS` (host, chair, vice-chair, moderator, speaker, guest), which
+    Roles come in the order of `PUBLIC_ROLES` (host, chair, vice-chair, moderator, speaker, guest), which
     has no contact persons: they are for organisers, not for the public calendar.
     """
     _ = translations(lang).gettext
     lines = []
-    for role, (singular, plural) in ROLE_LABELS.items():
+    for role in PUBLIC_ROLES:
+        singular, plural = ROLE_LABELS[role]
         people = [p.person for p in session.participants if p.role is role]
         if people:
             label = _(singular) if len(people) == 1 else _(plural)
-            lines.append(f"{label}: {', '.join(_person(event, p) for p in people)}")
+            lines.append(f"{label}: {', '.join(person_with_organisation(event, p) for p in people)}")
     return lines
 
 

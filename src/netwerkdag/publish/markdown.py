@@ -5,7 +5,8 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+# Images are off: a description must not make a reader's browser fetch something from elsewhere.
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
 
 
 def markdown_to_html(text: str) -> Markup:
@@ -15,5 +16,7 @@ def markdown_to_html(text: str) -> Markup:
 
 def markdown_to_text(text: str) -> str:
     """Plain text for formats without markup (iCalendar): paragraphs kept, soft line breaks joined."""
-    paragraphs = [" ".join(line.strip() for line in block.splitlines()) for block in text.strip().split("\n\n")]
+    paragraphs = [
+        " ".join(line.strip() for line in block.splitlines()) for block in text.strip().split("\n\n")
+    ]
     return "\n\n".join(p for p in paragraphs if p)

@@ -16,7 +16,6 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 
 from openpyxl import Workbook
@@ -27,51 +26,11 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from netwerkdag.core.event import Event
-from netwerkdag.core.sessions import AudienceRule, ParticipantRole, Session, SessionKind
+from netwerkdag.core.sessions import AudienceRule, ParticipantRole, Session
 from netwerkdag.core.timegrid import Block, BlockKind
-from netwerkdag.publish.frab import person_name, session_pillar, spans_venue
-from netwerkdag.publish.grid import RowKind, build_grids, ends_early, starts_late
-from netwerkdag.publish.i18n import format_day, format_time, translations
-
-# Labels share their message ids with the HTML page (publish/html.py), so both read the same.
-
-
-def N_(message: str) -> str:
-    """Marks a message id for translation where it is defined; it is translated where it is shown."""
-    return message
-
-
-KIND_LABELS: dict[SessionKind, str] = {
-    SessionKind.PLENARY: N_("Plenary"),
-    SessionKind.PILLAR_MEETING: N_("Pillar meeting"),
-    SessionKind.THEME_GROUP_MEETING: N_("Theme group"),
-    SessionKind.GUEST_CONVERSATION: N_("Conversation"),
-    SessionKind.BOARD_MEETING: N_("Board meeting"),
-    SessionKind.MEAL: N_("Meal"),
-    SessionKind.NETWORKING: N_("Networking"),
-    SessionKind.SOCIAL: N_("Get-together"),
-}
-
-#: Roles shown to the public, in the order they are listed, with their singular and plural labels.
-ROLE_LABELS: dict[ParticipantRole, tuple[str, str]] = {
-    ParticipantRole.HOST: (N_("Host"), N_("Hosts")),
-    ParticipantRole.CHAIR: (N_("Chair"), N_("Chairs")),
-    ParticipantRole.VICE_CHAIR: (N_("Vice-chair"), N_("Vice-chairs")),
-    ParticipantRole.MODERATOR: (N_("Moderator"), N_("Moderators")),
-    ParticipantRole.SPEAKER: (N_("Speaker"), N_("Speakers")),
-    ParticipantRole.GUEST: (N_("Guest"), N_("Guests")),
-}
-
-#: Captions of venue-wide rows in which no session is planned (a break with nothing in it).
-BLOCK_LABELS: dict[BlockKind, str] = {
-    BlockKind.WALK_IN: N_("Walk-in"),
-    BlockKind.PLENARY: N_("Plenary"),
-    BlockKind.PARALLEL: N_("Parallel sessions"),
-    BlockKind.TRANSFER: N_("Transfer time"),
-    BlockKind.MEAL: N_("Lunch"),
-    BlockKind.BREAK: N_("Break"),
-    BlockKind.DRINKS: N_("Drinks"),
-}
+from netwerkdag.publish.grid import RowKind, build_grids
+from netwerkdag.publish.i18n import format_day, format_time_range, translations
+from netwerkdag.publish.labels import BLOCK_LABELS, KIND_LABELS, N_, person_name, timing_note
 
 #: The session list's columns. "Id", not "ID": Excel takes a CSV file that starts with "ID" for SYLK.
 SESSION_COLUMNS = (
@@ -135,9 +94,8 @@ def audience_summary(event: Event, session: Session, lang: str) -> str:
 
 
 def _room_name(event: Event, session: Session) -> str:
-    if spans_venue(session) or session.room is None:
-        return event.venue.name
-    return event.room(session.room).name
+    room = event.room_of(session)
+    return room.name if room else event.venue.name
 
 
 def _ordered(event: Event) -> list[Session]:
@@ -145,9 +103,8 @@ def _ordered(event: Event) -> list[Session]:
     columns = {room.id: index for index, room in enumerate(event.rooms)}
 
     def key(session: Session) -> tuple[object, ...]:
-        column = (
-            -1 if spans_venue(session) or session.room is None else columns.get(session.room, len(columns))
-        )
+        room = event.room_of(session)
+        column = -1 if room is None else columns[room.id]
         return (session.start, column, session.end)
 
     return sorted(event.sessions, key=key)
@@ -158,7 +115,7 @@ def session_rows(event: Event, *, lang: str = "nl") -> list[list[str]]:
     _ = translations(lang).gettext
     rows = [[_(column) for column in SESSION_COLUMNS]]
     for session in _ordered(event):
-        pillar = session_pillar(event, session)
+        pillar = event.pillar_of(session)
         group = (
             event.network.group(session.group)
             if session.group and event.network.has_group(session.group)
@@ -205,41 +162,19 @@ class GridRow:
     cells: tuple[str, ...]
 
 
-def clock(moment: datetime, lang: str) -> str:
-    """A time as the printed programme writes it: "9.30" (no leading zero), "16.00"; "9:30" in English.
-    The same rule as the HTML page's, so that the grid reads alike in every format."""
-    text = format_time(moment, lang)
-    return text[1:] if len(text) == 5 and text.startswith("0") else text
-
-
-def _qualifier(event: Event, session: Session, lang: str) -> str:
-    """The session's own times when they differ from its slot's: " (tot 15.45 uur)" for a session that
-    ends early, " (vanaf 10.15 uur)" for one that starts late."""
-    _ = translations(lang).gettext
-    early, late = ends_early(event, session), starts_late(event, session)
-    start, end = clock(session.start, lang), clock(session.end, lang)
-    if early and late:
-        return " " + _("(%(start)s-%(end)s)") % {"start": start, "end": end}
-    if early:
-        return " " + _("(until %(time)s)") % {"time": end}
-    if late:
-        return " " + _("(from %(time)s)") % {"time": start}
-    return ""
-
-
 def cell_text(event: Event, sessions: Iterable[Session], lang: str) -> str:
     """The text of a grid cell: each session as "Title: subtitle", with its own times when they differ
     from the slot's; combined sessions (lunch with the board meeting) one per line."""
     lines = []
     for session in sessions:
         text = session.title + (f": {session.subtitle}" if session.subtitle else "")
-        lines.append(text + _qualifier(event, session, lang))
+        note = timing_note(event, session, lang)
+        lines.append(f"{text} {note}" if note else text)
     return "\n".join(lines)
 
 
 def _block_time(block: Block, lang: str) -> str:
-    start = clock(block.start, lang)
-    return f"{start}-{clock(block.end, lang)}" if block.show_end else start
+    return format_time_range(block.start, block.end if block.show_end else None, lang)
 
 
 def grid_rows(event: Event, *, lang: str = "nl") -> list[GridRow]:

@@ -23,7 +23,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generate_event import write_event
-
 from netwerkdag.files.load import load_event
 from netwerkdag.publish.html import render_html
 from netwerkdag.publish.pdf import render_pdf
@@ -58,7 +57,8 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.machine()}"
+    return f"{system}, {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def main() -> None:
@@ -83,11 +83,23 @@ def main() -> None:
 
         big = write_event(Path(tmp) / "big", days=3, rooms=30, sessions=600, seed=1)
         big_event = load_event(big)
-        rows.append(("3 days, 30 rooms, 600 sessions: validate", median_seconds(lambda: load_event(big), args.repeat), 1.0))
         rows.append(
-            ("3 days, 30 rooms, 600 sessions: render HTML", median_seconds(lambda: render_html(big_event), args.repeat), 5.0)
+            (
+                "3 days, 30 rooms, 600 sessions: validate",
+                median_seconds(lambda: load_event(big), args.repeat),
+                1.0,
+            )
         )
-        rows.append(("3 days, 30 rooms, 600 sessions: `validate` CLI, cold", cli_seconds("validate", str(big)), 1.0))
+        rows.append(
+            (
+                "3 days, 30 rooms, 600 sessions: render HTML",
+                median_seconds(lambda: render_html(big_event), args.repeat),
+                5.0,
+            )
+        )
+        rows.append(
+            ("3 days, 30 rooms, 600 sessions: `validate` CLI, cold", cli_seconds("validate", str(big)), 1.0)
+        )
 
     print(f"machine: {machine()}")
     print(f"median of {args.repeat} runs after a warm-up (CLI rows: one cold run)\n")

@@ -24,14 +24,28 @@ def _grid(slots_per_day: int) -> list[tuple[str, str, str]]:
     rows = [("walk-in", "08:30", "09:00"), ("plenary", "09:00", "09:30"), ("transfer", "09:30", "09:40")]
     minute = 9 * 60 + 40
     for index in range(slots_per_day):
-        rows.append(("parallel", f"{minute // 60:02d}:{minute % 60:02d}", f"{(minute + 60) // 60:02d}:{minute % 60:02d}"))
+        rows.append(
+            (
+                "parallel",
+                f"{minute // 60:02d}:{minute % 60:02d}",
+                f"{(minute + 60) // 60:02d}:{minute % 60:02d}",
+            )
+        )
         minute += 60
         if index == slots_per_day // 2 - 1:
-            rows.append(("meal", f"{minute // 60:02d}:{minute % 60:02d}", f"{(minute + 45) // 60:02d}:{(minute + 45) % 60:02d}"))
+            rows.append(
+                (
+                    "meal",
+                    f"{minute // 60:02d}:{minute % 60:02d}",
+                    f"{(minute + 45) // 60:02d}:{(minute + 45) % 60:02d}",
+                )
+            )
             minute += 45
         else:
             end = minute + 10
-            rows.append(("transfer", f"{minute // 60:02d}:{minute % 60:02d}", f"{end // 60:02d}:{end % 60:02d}"))
+            rows.append(
+                ("transfer", f"{minute // 60:02d}:{minute % 60:02d}", f"{end // 60:02d}:{end % 60:02d}")
+            )
             minute = end
     last = rows[-1]
     rows[-1] = ("drinks", last[1], f"{int(last[1][:2]) + 1:02d}:{last[1][3:]}")
@@ -43,7 +57,12 @@ def generate(days: int, rooms: int, sessions: int, seed: int) -> dict[str, Any]:
     per_day = -(-sessions // (days * rooms))  # parallel slots a day, rounded up
     cities = [{"id": f"stad-{i:02d}", "name": f"Gemeente Stad {i}", "member": True} for i in range(1, 42)]
     groups = [
-        {"id": f"groep-{i:02d}", "name": f"Themagroep {i}", "pillar": PILLARS[i % 3], "portfolios": [f"thema {i}"]}
+        {
+            "id": f"groep-{i:02d}",
+            "name": f"Themagroep {i}",
+            "pillar": PILLARS[i % 3],
+            "portfolios": [f"thema {i}"],
+        }
         for i in range(1, 31)
     ]
     people = [
@@ -67,7 +86,10 @@ def generate(days: int, rooms: int, sessions: int, seed: int) -> dict[str, Any]:
             blocks.append({"id": block_id, "kind": kind, "start": begin, "end": end, "date": day})
             if kind == "parallel":
                 parallel.append(block_id)
-    room_list = [{"id": f"zaal-{r:02d}", "name": f"Zaal {r}", "capacity": rng.choice((20, 30, 40, 60))} for r in range(1, rooms + 1)]
+    room_list = [
+        {"id": f"zaal-{r:02d}", "name": f"Zaal {r}", "capacity": rng.choice((20, 30, 40, 60))}
+        for r in range(1, rooms + 1)
+    ]
     room_list[0].update(capacity=400, features=["plenary"], name="Grote zaal")
     session_list: list[dict[str, Any]] = []
     chairs = iter(rng.sample([p["id"] for p in people], k=len(people)))
@@ -85,7 +107,7 @@ def generate(days: int, rooms: int, sessions: int, seed: int) -> dict[str, Any]:
                 "pillar": group["pillar"],
                 "participants": [{"person": next(chairs), "role": "chair"}],
                 "audience": [{"groups": [group["id"]]}],
-                "description": f"Bijeenkomst {n + 1} van {group['name']}.\n\nWe bespreken de voortgang en de agenda.",
+                "description": f"Bijeenkomst {n + 1} van {group['name']}.\n\nVoortgang en agenda.",
             }
         )
     return {
@@ -115,7 +137,9 @@ def write_event(out_dir: Path, *, days: int = 3, rooms: int = 30, sessions: int 
     """Write the generated event as OUT_DIR/event.yaml (network inline) and return its path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "event.yaml"
-    path.write_text(yaml.safe_dump(generate(days, rooms, sessions, seed), sort_keys=False, allow_unicode=True), "utf-8")
+    path.write_text(
+        yaml.safe_dump(generate(days, rooms, sessions, seed), sort_keys=False, allow_unicode=True), "utf-8"
+    )
     return path
 
 

@@ -63,5 +63,7 @@ def test_layer_imports_only_what_it_may(layer: str) -> None:
 
 def test_layer_rule_reports_a_core_module_that_reads_files(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
-    bad.write_text("from netwerkdag.files.load import load_event\nimport yaml\nfrom netwerkdag.core import event\n")
+    bad.write_text(
+        "from netwerkdag.files.load import load_event\nimport yaml\nfrom netwerkdag.core import event\n"
+    )
     assert _violations("core", [bad]) == ["bad.py:1 imports netwerkdag.files.load", "bad.py:2 imports yaml"]

@@ -12,9 +12,10 @@ from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from netwerkdag.core.event import Event
-from netwerkdag.core.problems import NetwerkdagError
+from netwerkdag.core.problems import NetwerkdagError, Problem
 
 app = typer.Typer(
     name="netwerkdag",
@@ -23,8 +24,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
+# No markup or emoji codes: messages quote the user's own text, which may hold "[/b]" or ":smile:".
+out = Console(markup=False, emoji=False, highlight=False, soft_wrap=True)
+err = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 EXIT_USER_ERROR = 1
 
@@ -36,15 +38,25 @@ PathArg = Annotated[
 
 
 def report(error: NetwerkdagError) -> None:
-    """Print every problem of a user error to stderr, one per line, location first."""
+    """Print every problem of a user error to stderr: one line each, location first, then its hint.
+
+    ``error event.yaml:12:13: event.sessions[0].room: unknown room 'zaal-9' [unknown-room]``
+    ``    → use one of: zaal-1, zaal-2``
+    """
     count = len(error.problems)
     for problem in error.problems:
-        where = f"{problem.location}: " if problem.location else ""
-        field = f"[bold]{problem.field}[/bold]: " if problem.path else ""
-        hint = f"\n    [dim]→ {problem.hint}[/dim]" if problem.hint else ""
-        err.print(f"[red]error[/red] {where}{field}{problem.message} [dim]\\[{problem.code}][/dim]{hint}",
-                  highlight=False, markup=True, soft_wrap=True)
-    err.print(f"{count} problem{'s' if count != 1 else ''} found.", highlight=False)
+        line = Text.assemble(("error", "bold red"), " ")
+        if problem.location:
+            line.append(f"{problem.location}: ")
+        if problem.path:
+            line.append(problem.field, style="bold")
+            line.append(": ")
+        line.append(problem.message)
+        line.append(f" [{problem.code}]", style="dim")
+        err.print(line)
+        if problem.hint:
+            err.print(Text(f"    → {problem.hint}", style="dim"))
+    err.print(f"{count} problem{'s' if count != 1 else ''} found.")
 
 
 @contextmanager
@@ -68,16 +80,36 @@ def guarded(func: Callable[[], T]) -> T:
         return func()
 
 
+def write_output(target: Path, data: bytes) -> None:
+    """Write one output file whole; a target that cannot be written is the user's error, not a bug."""
+    from netwerkdag.files.atomic import write_atomically
+
+    try:
+        write_atomically(target, data)
+    except OSError as exc:
+        in_the_way = next((p for p in target.parents if p.is_file()), None)
+        reason = f"{in_the_way} is a file, not a folder" if in_the_way else exc.strerror or str(exc)
+        raise NetwerkdagError(
+            Problem(
+                "cannot-write",
+                f"cannot write {target}: {reason}",
+                (),
+                "choose a folder you can write to",
+            )
+        ) from None
+
+
 @app.command()
 def validate(path: PathArg) -> None:
     """Check an event file; print every problem with file:line:column, or a summary when it is sound."""
     event = guarded(lambda: load(path))
     rooms, sessions = len(event.rooms), len(event.sessions)
-    out.print(
-        f"[green]ok[/green] {event.slug}: {event.title}, {event.start_date.isoformat()}, "
-        f"{rooms} rooms, {len(event.blocks)} blocks, {sessions} sessions, {len(event.network.people)} people",
-        highlight=False,
+    summary = Text.assemble(
+        ("ok", "green"),
+        f" {event.slug}: {event.title}, {event.start_date.isoformat()}, {rooms} rooms, {len(event.blocks)} "
+        f"blocks, {sessions} sessions, {len(event.network.people)} people",
     )
+    out.print(summary)
 
 
 class Language(StrEnum):
@@ -100,22 +132,24 @@ LangOption = Annotated[Language, typer.Option("--lang", help="Language of the ou
 @app.command()
 def render(
     path: PathArg,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write programma.html and programma.pdf to.")],
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder to write programma.html and programma.pdf to.")
+    ],
     lang: LangOption = Language.nl,
 ) -> None:
     """Publish the programme as one self-contained HTML page and a PDF booklet."""
-    from netwerkdag.files.atomic import write_atomically
+    event = guarded(lambda: load(path))  # first: a broken file is reported before anything else runs
     from netwerkdag.publish.html import render_html
     from netwerkdag.publish.pdf import render_pdf
 
-    event = guarded(lambda: load(path))
     html = render_html(event, lang=lang.value)
     pdf = render_pdf(event, lang=lang.value)
     targets = {out_dir / "programma.html": html.encode("utf-8"), out_dir / "programma.pdf": pdf}
-    for target, data in targets.items():
-        write_atomically(target, data)
+    with user_errors():
+        for target, data in targets.items():
+            write_output(target, data)
     for target in targets:
-        out.print(str(target), highlight=False)
+        out.print(str(target))
 
 
 @app.command()
@@ -131,13 +165,12 @@ def export(
 
     csv is the session list (one row per session); csv-grid the programme grid; xlsx holds both sheets.
     """
-    from netwerkdag.files.atomic import write_atomically
+    if format is ExportFormat.xlsx and output is None:
+        err.print("Usage error: xlsx is a binary format: give a file with -o FILE.xlsx")
+        raise typer.Exit(2)
+    event = guarded(lambda: load(path))  # first: a broken file is reported before anything else runs
     from netwerkdag.publish import frab, ical, tables
 
-    if format is ExportFormat.xlsx and output is None:
-        err.print("xlsx is a binary format: give a file with -o FILE.xlsx", highlight=False)
-        raise typer.Exit(2)
-    event = guarded(lambda: load(path))
     producers: dict[ExportFormat, Callable[[], bytes]] = {
         ExportFormat.frab_xml: lambda: frab.frab_xml(event).encode("utf-8"),
         ExportFormat.frab_json: lambda: frab.frab_json_text(event).encode("utf-8"),
@@ -151,16 +184,21 @@ def export(
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        write_atomically(output, data)
-        err.print(f"wrote {output}", highlight=False)
+        guarded(lambda: write_output(output, data))
+        err.print(f"wrote {output}")
 
 
 @app.command()
-def schema() -> None:
+def schema(
+    network: Annotated[
+        bool, typer.Option("--network", help="The schema of a separate network file (network.yaml) instead.")
+    ] = False,
+) -> None:
     """Print the JSON Schema of event files (for editor completion)."""
-    from netwerkdag.files.schema import json_schema
+    from netwerkdag.files.schema import json_schema, network_json_schema
 
-    out.out(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    document = network_json_schema() if network else json_schema()
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
 def main() -> None:

@@ -8,12 +8,13 @@ sessions in file order for exactly this reason.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from itertools import combinations
 
 from netwerkdag.core.event import Event, GroupStatus
 from netwerkdag.core.problems import Path, Problem
 from netwerkdag.core.sessions import PRESENT_ROLES, Session
-from netwerkdag.core.timegrid import BlockKind
+from netwerkdag.core.timegrid import Block, BlockKind
 
 
 def _hhmm(value: object) -> str:
@@ -63,16 +64,19 @@ def _check_network(event: Event) -> list[Problem]:
     problems: list[Problem] = []
     person_ids = [p.id for p in net.people]
     group_ids = [g.id for g in net.groups]
+    pillar_ids = [p.id for p in net.pillars]
     for i, pillar in enumerate(net.pillars):
-        for field, pid in [("chair", pillar.chair), *(("vice_chairs", v) for v in pillar.vice_chairs)]:
+        chairs: list[tuple[Path, str | None]] = [(("chair",), pillar.chair)]
+        chairs += [(("vice_chairs", k), v) for k, v in enumerate(pillar.vice_chairs)]
+        for where, pid in chairs:
             if pid is not None and not net.has_person(pid):
-                problems.append(_unknown("person", pid, ("network", "pillars", i, field), person_ids))
+                problems.append(_unknown("person", pid, ("network", "pillars", i, *where), person_ids))
     for i, group in enumerate(net.groups):
-        for pil in (group.pillar, *group.also_pillars):
+        pillars: list[tuple[Path, str | None]] = [(("pillar",), group.pillar)]
+        pillars += [(("also_pillars", k), p) for k, p in enumerate(group.also_pillars)]
+        for where, pil in pillars:
             if pil is not None and not net.has_pillar(pil):
-                problems.append(
-                    _unknown("pillar", pil, ("network", "groups", i, "pillar"), (p.id for p in net.pillars))
-                )
+                problems.append(_unknown("pillar", pil, ("network", "groups", i, *where), pillar_ids))
         if group.chair is not None and not net.has_person(group.chair):
             problems.append(_unknown("person", group.chair, ("network", "groups", i, "chair"), person_ids))
     for i, person in enumerate(net.people):
@@ -93,17 +97,30 @@ def _check_network(event: Event) -> list[Problem]:
 
 def _check_grid(event: Event) -> list[Problem]:
     problems: list[Problem] = []
+    if event.end_date < event.start_date:
+        problems.append(
+            Problem(
+                "end-before-start",
+                f"the event ends on {event.end_date}, before it starts on {event.start_date}",
+                ("event", "end_date"),
+                "end_date is the last day of an event of several days; omit it for one day",
+            )
+        )
     for i, block in enumerate(event.blocks):
         if block.end <= block.start:
             problems.append(
                 Problem(
                     "end-before-start",
-                    f"block '{block.id}' ends at {_hhmm(block.end)}, not after its start {_hhmm(block.start)}",
+                    f"block '{block.id}' ends at {_hhmm(block.end)}, "
+                    f"not after its start {_hhmm(block.start)}",
                     ("event", "blocks", i, "end"),
                     "the end must be later than the start",
                 )
             )
-        if not event.start_date <= block.start.date() <= event.end_date:
+        if (
+            event.start_date <= event.end_date
+            and not event.start_date <= block.start.date() <= event.end_date
+        ):
             problems.append(
                 Problem(
                     "block-outside-event",
@@ -114,7 +131,7 @@ def _check_grid(event: Event) -> list[Problem]:
                 )
             )
     indexed = list(enumerate(event.blocks))
-    for (i, a), (j, b) in combinations(indexed, 2):
+    for (_, a), (j, b) in combinations(indexed, 2):
         if a.end > a.start and b.end > b.start and a.window.overlaps(b.window):
             problems.append(
                 Problem(
@@ -152,28 +169,25 @@ def _check_session_refs(event: Event, i: int, s: Session) -> list[Problem]:
         problems.append(_unknown("group", s.group, (*base, "group"), (g.id for g in net.groups)))
     if s.pillar is not None and not net.has_pillar(s.pillar):
         problems.append(_unknown("pillar", s.pillar, (*base, "pillar"), (p.id for p in net.pillars)))
+    person_ids = [p.id for p in net.people]
     for j, part in enumerate(s.participants):
         if not net.has_person(part.person):
-            problems.append(
-                _unknown("person", part.person, (*base, "participants", j, "person"), (p.id for p in net.people))
-            )
+            problems.append(_unknown("person", part.person, (*base, "participants", j, "person"), person_ids))
     for j, other in enumerate(s.combined_with):
         if not event.has_session(other):
             problems.append(
                 _unknown("session", other, (*base, "combined_with", j), (x.id for x in event.sessions))
             )
     for j, rule in enumerate(s.audience):
-        for field, values, has in (
-            ("groups", rule.groups, net.has_group),
-            ("pillars", rule.pillars, net.has_pillar),
-            ("organisations", rule.organisations, net.has_organisation),
+        for field, values, known in (
+            ("groups", rule.groups, [g.id for g in net.groups]),
+            ("pillars", rule.pillars, [p.id for p in net.pillars]),
+            ("organisations", rule.organisations, [o.id for o in net.organisations]),
         ):
-            for value in sorted(values):
-                if not has(value):
-                    kind = field.rstrip("s")
-                    problems.append(
-                        Problem(f"unknown-{kind}", f"unknown {kind} '{value}'", (*base, "audience", j, field))
-                    )
+            for value in sorted(set(values) - set(known)):
+                problems.append(
+                    _unknown(field.removesuffix("s"), value, (*base, "audience", j, field), known)
+                )
     if s.kind == "theme-group-meeting" and s.group is None:
         problems.append(
             Problem(
@@ -181,6 +195,15 @@ def _check_session_refs(event: Event, i: int, s: Session) -> list[Problem]:
                 f"theme-group meeting '{s.id}' names no theme group",
                 (*base, "group"),
                 "add `group: <theme group id>`",
+            )
+        )
+    if s.block is None and not s.all_day:
+        problems.append(
+            Problem(
+                "missing-block",
+                f"session '{s.id}' has no block",
+                (*base, "block"),
+                "name the block (time slot) it takes place in, or `all_day: true` for a room open all day",
             )
         )
     if s.room is None and not s.venue_wide:
@@ -195,8 +218,31 @@ def _check_session_refs(event: Event, i: int, s: Session) -> list[Problem]:
     return problems
 
 
+def _sound_block(event: Event, s: Session) -> Block | None:
+    """The session's block if it exists, is the only block with its id and is itself sound: the problems
+    of a block are reported where it is defined, not again at every session in it."""
+    if s.block is None or not event.has_block(s.block):
+        return None
+    block = event.block(s.block)
+    unique = sum(1 for b in event.blocks if b.id == block.id) == 1
+    return block if unique and block.end > block.start else None
+
+
+def _timed(event: Event, s: Session) -> bool:
+    """Whether the session's times mean anything: a block of its own (or all day) and an end after its
+    start. A session whose block is unknown or broken would clash with everything: its problem is reported
+    once, by reference, not again as overlaps."""
+    sound = _sound_block(event, s) is not None if s.block is not None else s.all_day
+    return sound and s.end > s.start
+
+
 def _check_session_times(event: Event, i: int, s: Session) -> list[Problem]:
     base: Path = ("event", "sessions", i)
+    block = _sound_block(event, s)
+    if s.block is not None and block is None:
+        return []  # an unknown or broken block is reported where it is named or defined
+    if block is not None and not block.start <= s.start < block.end:
+        return [_outside_block(s, block, (*base, "start"))]
     if s.end <= s.start:
         return [
             Problem(
@@ -206,20 +252,19 @@ def _check_session_times(event: Event, i: int, s: Session) -> list[Problem]:
                 "the end must be later than the start",
             )
         ]
-    if s.block is None or not event.has_block(s.block):
-        return []
-    block = event.block(s.block)
-    if block.window.contains(s.start, s.end):
-        return []
-    return [
-        Problem(
-            "session-outside-block",
-            f"session '{s.id}' runs {_hhmm(s.start)}-{_hhmm(s.end)}, outside its block '{block.id}' "
-            f"({_hhmm(block.start)}-{_hhmm(block.end)})",
-            (*base, "end" if s.end > block.end else "start"),
-            "a session's own start and end must lie inside its block",
-        )
-    ]
+    if block is not None and s.end > block.end:
+        return [_outside_block(s, block, (*base, "end"))]
+    return []
+
+
+def _outside_block(s: Session, block: Block, path: Path) -> Problem:
+    return Problem(
+        "session-outside-block",
+        f"session '{s.id}' runs {_hhmm(s.start)}-{_hhmm(s.end)}, outside its block '{block.id}' "
+        f"({_hhmm(block.start)}-{_hhmm(block.end)})",
+        path,
+        "a session's own start and end must lie inside its block",
+    )
 
 
 def _combined(a: Session, b: Session) -> bool:
@@ -228,8 +273,8 @@ def _combined(a: Session, b: Session) -> bool:
 
 def _check_rooms_and_people(event: Event) -> list[Problem]:
     problems: list[Problem] = []
-    sessions = [(i, s) for i, s in enumerate(event.sessions) if s.end > s.start]
-    for (i, a), (j, b) in combinations(sessions, 2):
+    sessions = [(i, s) for i, s in enumerate(event.sessions) if _timed(event, s)]
+    for (_, a), (j, b) in combinations(sessions, 2):
         if not a.window.overlaps(b.window) or _combined(a, b):
             continue
         if a.all_day or b.all_day:
@@ -237,8 +282,8 @@ def _check_rooms_and_people(event: Event) -> list[Problem]:
         else:
             same_room = (a.room is not None and a.room == b.room) or a.venue_wide or b.venue_wide
         if same_room:
-            shared = a.room is not None and a.room == b.room and event.has_room(a.room) and event.room(a.room).shared
-            if not shared:
+            room = a.room if a.room is not None and a.room == b.room else None
+            if room is None or not (event.has_room(room) and event.room(room).shared):
                 where = f"room '{a.room}'" if a.room == b.room and a.room else "the whole venue"
                 problems.append(
                     Problem(
@@ -281,17 +326,18 @@ def _check_rooms_and_people(event: Event) -> list[Problem]:
 
 def _check_availability(event: Event) -> list[Problem]:
     problems: list[Problem] = []
+    person_ids = [p.id for p in event.network.people]
     for person, windows in event.availability.items():
         if not event.network.has_person(person):
-            problems.append(
-                _unknown("person", person, ("event", "availability", person), (p.id for p in event.network.people))
-            )
+            unknown = _unknown("person", person, ("event", "availability", person), person_ids)
+            problems.append(replace(unknown, at_key=True))
         for j, w in enumerate(windows):
             if w.end <= w.start:
                 problems.append(
                     Problem(
                         "end-before-start",
-                        f"availability window {_hhmm(w.start)}-{_hhmm(w.end)} of '{person}' ends before it starts",
+                        f"availability window {_hhmm(w.start)}-{_hhmm(w.end)} of '{person}' "
+                        "does not end after it starts",
                         ("event", "availability", person, j, "end"),
                         "the end must be later than the start",
                     )
@@ -302,11 +348,23 @@ def _check_availability(event: Event) -> list[Problem]:
 def _check_group_days(event: Event) -> list[Problem]:
     problems: list[Problem] = []
     net = event.network
+    first: dict[str, int] = {}
     for i, gd in enumerate(event.group_days):
         base: Path = ("event", "theme_groups", i)
         if not net.has_group(gd.group):
             problems.append(_unknown("group", gd.group, (*base, "group"), (g.id for g in net.groups)))
             continue
+        if gd.group in first:
+            problems.append(
+                Problem(
+                    "duplicate-id",
+                    f"theme group '{gd.group}' is listed twice (first at theme_groups[{first[gd.group]}])",
+                    (*base, "group"),
+                    "list each theme group once",
+                )
+            )
+            continue
+        first[gd.group] = i
         own = [s for s in event.sessions if s.group == gd.group]
         if gd.status is GroupStatus.NOT_MEETING and own:
             problems.append(
@@ -337,8 +395,8 @@ def _check_group_days(event: Event) -> list[Problem]:
                 problems.append(
                     Problem(
                         "merged-group-has-session",
-                        f"theme group '{gd.group}' is merged into '{gd.merged_into}', yet has its own session "
-                        f"'{own[0].id}'",
+                        f"theme group '{gd.group}' is merged into '{gd.merged_into}', "
+                        f"yet has its own session '{own[0].id}'",
                         (*base, "status"),
                         "remove its own session, or set the status to `meets`",
                     )
@@ -350,9 +408,8 @@ def check_event(event: Event) -> list[Problem]:
     """Return every broken invariant of `event`, in a stable order (empty when the event is sound)."""
     problems = _check_ids(event) + _check_network(event) + _check_grid(event)
     if event.host is not None and not event.network.has_organisation(event.host):
-        problems.append(
-            _unknown("organisation", event.host, ("event", "host"), (o.id for o in event.network.organisations))
-        )
+        organisation_ids = (o.id for o in event.network.organisations)
+        problems.append(_unknown("organisation", event.host, ("event", "host"), organisation_ids))
     for i, session in enumerate(event.sessions):
         problems += _check_session_refs(event, i, session)
         problems += _check_session_times(event, i, session)

@@ -8,7 +8,7 @@ user never sees a traceback for their own mistake.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 PathPart = str | int
 Path = tuple[PathPart, ...]
@@ -31,7 +31,9 @@ class Problem:
     """One thing wrong with the input.
 
     `code` is a stable machine name (``unknown-room``), `message` says what is wrong, `hint` what would be
-    right. `location` is filled in by the file layer when it knows the source position of `path`.
+    right. `location` is filled in by the file layer when it knows the source position of `path`; with
+    `at_key` it points at the key of the path's last step (``titel:`` of an unknown field, a person id under
+    ``availability:``) instead of at its value.
     """
 
     code: str
@@ -39,6 +41,7 @@ class Problem:
     path: Path = ()
     hint: str = ""
     location: Location | None = None
+    at_key: bool = False
 
     @property
     def field(self) -> str:
@@ -52,7 +55,7 @@ class Problem:
         return text
 
     def located(self, location: Location | None) -> Problem:
-        return Problem(self.code, self.message, self.path, self.hint, location)
+        return replace(self, location=location)
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""

@@ -6,6 +6,7 @@ Building never fails on references: unknown rooms, people and so on are kept as 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
@@ -41,11 +42,28 @@ def build_network(net: NetworkIn) -> Network:
         ),
         people=tuple(
             Person(
-                p.id, p.name, p.role, p.organisation, p.function, tuple(p.portfolios), tuple(p.groups), p.email
+                p.id,
+                p.name,
+                p.role,
+                p.organisation,
+                p.function,
+                tuple(p.portfolios),
+                tuple(p.groups),
+                p.email,
             )
             for p in net.people
         ),
     )
+
+
+def day_span(blocks: Iterable[Block], day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """When an all-day part runs on `day`: from the first to the last block that holds sessions (a transfer
+    at either end does not count), or all that day's blocks if none does; the whole day without blocks."""
+    on_day = [b for b in blocks if b.start.date() == day]
+    span = [b for b in on_day if b.holds_sessions] or on_day
+    if not span:
+        return datetime.combine(day, time(0, 0), tz), datetime.combine(day, time(23, 59), tz)
+    return min(b.start for b in span), max(b.end for b in span)
 
 
 def _session(s: SessionIn, ev: EventIn, blocks: dict[str, Block], tz: ZoneInfo) -> Session:
@@ -54,10 +72,8 @@ def _session(s: SessionIn, ev: EventIn, blocks: dict[str, Block], tz: ZoneInfo) 
     if block is not None:
         default_start, default_end = block.start, block.end
     else:
-        # All-day parts (and parts whose block is unknown, reported later) span the day's blocks.
-        same_day = [b for b in blocks.values() if b.start.date() == day] or list(blocks.values())
-        default_start = min(b.start for b in same_day) if same_day else datetime.combine(day, time(0), tz)
-        default_end = max(b.end for b in same_day) if same_day else datetime.combine(day, time(23, 59), tz)
+        # All-day parts (and parts whose block is unknown, reported later) span the day's session blocks.
+        default_start, default_end = day_span(blocks.values(), day, tz)
     return Session(
         id=s.id,
         kind=s.kind,
@@ -91,7 +107,14 @@ def build_event(doc: EventFileIn) -> Event:
     ev = doc.event
     tz = ZoneInfo(ev.timezone)
     blocks = [
-        Block(b.id, b.kind, _at(b.date or ev.date, b.start, tz), _at(b.date or ev.date, b.end, tz), b.label, b.show_end)
+        Block(
+            b.id,
+            b.kind,
+            _at(b.date or ev.date, b.start, tz),
+            _at(b.date or ev.date, b.end, tz),
+            b.label,
+            b.show_end,
+        )
         for b in ev.blocks
     ]
     by_id = {b.id: b for b in blocks}
@@ -107,13 +130,17 @@ def build_event(doc: EventFileIn) -> Event:
         venue=Venue(ev.venue.name, ev.venue.address, ev.venue.city),
         introduction=ev.introduction,
         network=build_network(doc.network),
-        rooms=tuple(Room(r.id, r.name, r.capacity, frozenset(r.features), r.label, r.shared) for r in ev.rooms),
+        rooms=tuple(
+            Room(r.id, r.name, r.capacity, frozenset(r.features), r.label, r.shared) for r in ev.rooms
+        ),
         blocks=tuple(blocks),
         sessions=tuple(_session(s, ev, by_id, tz) for s in ev.sessions),
         group_days=tuple(GroupDay(g.group, g.status, g.merged_into, g.note) for g in ev.theme_groups),
         availability=MappingProxyType(
             {
-                person: tuple(Window(_at(w.date or ev.date, w.start, tz), _at(w.date or ev.date, w.end, tz)) for w in ws)
+                person: tuple(
+                    Window(_at(w.date or ev.date, w.start, tz), _at(w.date or ev.date, w.end, tz)) for w in ws
+                )
                 for person, ws in ev.availability.items()
             }
         ),

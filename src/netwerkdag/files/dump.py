@@ -14,6 +14,7 @@ import yaml
 from netwerkdag.core.event import Event
 from netwerkdag.core.network import Network, OrganisationKind
 from netwerkdag.core.sessions import AudienceRule, Session
+from netwerkdag.files.build import day_span
 
 
 def _hhmm(moment: datetime) -> str:
@@ -95,9 +96,7 @@ def _session(event: Event, s: Session) -> dict[str, Any]:
     if block is not None:
         default_start, default_end = block.start, block.end
     else:
-        day_blocks = event.blocks_on(s.start.date())
-        default_start = min(b.start for b in day_blocks) if day_blocks else None  # type: ignore[assignment]
-        default_end = max(b.end for b in day_blocks) if day_blocks else None  # type: ignore[assignment]
+        default_start, default_end = day_span(event.blocks, s.start.date(), event.tz)
     data = _compact(
         {
             "id": s.id,
@@ -139,7 +138,9 @@ def event_to_data(event: Event) -> dict[str, Any]:
             "host": event.host,
         }
     )
-    ev["venue"] = _compact({"name": event.venue.name, "address": event.venue.address, "city": event.venue.city})
+    ev["venue"] = _compact(
+        {"name": event.venue.name, "address": event.venue.address, "city": event.venue.city}
+    )
     if event.introduction:
         ev["introduction"] = event.introduction
     ev["rooms"] = [
@@ -173,7 +174,9 @@ def event_to_data(event: Event) -> dict[str, Any]:
     ]
     if event.group_days:
         ev["theme_groups"] = [
-            _compact({"group": g.group, "status": g.status.value, "merged_into": g.merged_into, "note": g.note})
+            _compact(
+                {"group": g.group, "status": g.status.value, "merged_into": g.merged_into, "note": g.note}
+            )
             for g in event.group_days
         ]
     if event.availability:
@@ -194,6 +197,18 @@ def event_to_data(event: Event) -> dict[str, Any]:
     return {"network": network_to_data(event.network), "event": ev}
 
 
+class _Dumper(yaml.SafeDumper):
+    """Writes multi-line text (descriptions) as a literal block, the way people write it by hand."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # PyYAML falls back to a quoted style by itself when a block cannot hold the text exactly.
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
 def dump_event(event: Event) -> str:
     """The event as YAML text."""
-    return yaml.safe_dump(event_to_data(event), sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(event_to_data(event), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)

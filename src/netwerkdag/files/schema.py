@@ -8,6 +8,7 @@ Field names are English; values such as titles are in the event's own language. 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from typing import Annotated, Any, Literal
 from zoneinfo import available_timezones
 
@@ -29,7 +30,9 @@ Id = Annotated[
 Time = Annotated[
     str,
     StringConstraints(pattern=TIME_PATTERN),
-    Field(description="A time of day, HH:MM on the 24-hour clock, in the event's time zone.", examples=["09:30"]),
+    Field(
+        description="A time of day, HH:MM on the 24-hour clock, in the event's time zone.", examples=["09:30"]
+    ),
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Markdown = Annotated[str, Field(max_length=20_000, description="Markdown text (raw HTML is not rendered).")]
@@ -37,7 +40,9 @@ Markdown = Annotated[str, Field(max_length=20_000, description="Markdown text (r
 
 def _known_timezone(value: str) -> str:
     if value not in _TIMEZONES:
-        raise ValueError(f"unknown time zone '{value}'; use an IANA name such as Europe/Amsterdam")
+        close = difflib.get_close_matches(value, _TIMEZONES, n=1)
+        advice = f"did you mean '{close[0]}'?" if close else "use an IANA name such as Europe/Amsterdam"
+        raise ValueError(f"unknown time zone '{value}'; {advice}")
     return value
 
 
@@ -46,7 +51,9 @@ TimeZoneName = Annotated[str, AfterValidator(_known_timezone)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, coerce_numbers_to_str=True
+    )
 
 
 # --- the network -----------------------------------------------------------------------------------------
@@ -120,7 +127,9 @@ class BlockIn(_Model):
     kind: BlockKind
     start: Time
     end: Time
-    date: dt.date | None = Field(None, description="The day, for events of several days; default: the event date.")
+    date: dt.date | None = Field(
+        None, description="The day, for events of several days; default: the event date."
+    )
     label: Text | None = Field(None, description="A caption for the grid instead of the default one.")
     show_end: bool = Field(True, description="False to print only the start time, as '16.00 Borrel'.")
 
@@ -214,4 +223,13 @@ def json_schema() -> dict[str, Any]:
     schema["required"] = ["event"]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://netwerkdag.invalid/schema/event-file.json"
+    return schema
+
+
+def network_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a separate network file (``network.yaml``)."""
+    schema = NetworkIn.model_json_schema()
+    schema["title"] = "netwerkdag network file"
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://netwerkdag.invalid/schema/network-file.json"
     return schema

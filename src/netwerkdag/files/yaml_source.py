@@ -3,16 +3,22 @@
 PyYAML's composer gives nodes with positions; we build plain Python values from them ourselves instead of
 using a constructor, so that:
 
-* only plain data comes out (mappings, lists, strings, numbers, booleans, null); any other tag, such as
+* only plain data comes out (mappings, lists, strings and null); any other tag, such as
   ``!!python/object``, is an error with its position, never executed;
-* ``10:00`` stays the string "10:00" (YAML 1.1 would read it as the number 600);
+* every scalar stays the text the user wrote: ``10:00`` is "10:00" (YAML 1.1 would read the number 600),
+  ``9.30`` is "9.30" (not the float 9.3, so the error can quote it) and ``NO`` is "NO" (not False). The
+  schema turns text into numbers and booleans where a field wants one;
 * duplicate keys are errors instead of silently overwriting;
-* aliases cannot blow up: the expanded size of the document is bounded.
+* aliases cannot blow up: the expanded size and the nesting depth of the document are bounded, and an
+  alias inside its own anchor is an error.
+
+Problems of the file's structure (duplicate keys, tags) are collected and raised together; a syntax error,
+a file that is too large or too deep stops reading at once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -24,31 +30,42 @@ from netwerkdag.core.problems import Location, NetwerkdagError, Path, Problem
 MAX_BYTES = 2 * 1024 * 1024
 #: Upper bound on values after expanding aliases ("billion laughs").
 MAX_VALUES = 200_000
+#: Upper bound on nesting; an event file nests about six levels deep.
+MAX_DEPTH = 64
 
-_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_MERGE = "tag:yaml.org,2002:merge"
 _PLAIN_TAGS = {
-    "tag:yaml.org,2002:null",
+    _NULL,
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:timestamp",
-    _STR,
+    "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:map",
     "tag:yaml.org,2002:seq",
 }
+_SYNTAX_HINT = "check indentation, colons and quotes on this line and the one before"
 
 
 @dataclass(frozen=True, slots=True)
 class SourceDocument:
-    """Plain data read from a file, and the location of each value by its path."""
+    """Plain data read from a file, and where each value (and each mapping key) stands, by its path.
+
+    `marks` holds the position of every value; `keys` the position of the key in front of a mapping's
+    value, under the same path. `data` is None for a file without content.
+    """
 
     data: Any
     marks: dict[Path, Location]
     file: str
+    keys: dict[Path, Location] = field(default_factory=dict)
 
-    def locate(self, path: Path) -> Location:
-        """The location of `path`, or of its nearest ancestor that has one (a missing field points at
-        the mapping that lacks it)."""
+    def locate(self, path: Path, *, at_key: bool = False) -> Location:
+        """The location of `path` (of its key with `at_key`), or of its nearest ancestor that has one: a
+        missing field points at the mapping that lacks it."""
+        if at_key and path in self.keys:
+            return self.keys[path]
         for end in range(len(path), -1, -1):
             found = self.marks.get(path[:end])
             if found is not None:
@@ -60,85 +77,200 @@ def _location(file: str, mark: Any) -> Location:
     return Location(file, mark.line + 1, mark.column + 1)
 
 
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
 class _Builder:
+    """Builds plain values from composed nodes, recording positions and collecting problems."""
+
     def __init__(self, file: str) -> None:
         self.file = file
         self.marks: dict[Path, Location] = {}
+        self.keys: dict[Path, Location] = {}
+        self.problems: list[Problem] = []
         self.values = 0
-        self.constructor = yaml.SafeLoader("")
+        self.open: set[int] = set()  # ids of the nodes being built: an alias to one of them is a cycle
 
-    def fail(self, node: yaml.Node, code: str, message: str, hint: str, path: Path) -> NetwerkdagError:
-        return NetwerkdagError(Problem(code, message, path, hint, _location(self.file, node.start_mark)))
+    def at(self, node: yaml.Node) -> Location:
+        return _location(self.file, node.start_mark)
+
+    def fatal(self, node: yaml.Node, code: str, message: str, hint: str) -> NetwerkdagError:
+        return NetwerkdagError(Problem(code, message, (), hint, self.at(node)))
+
+    def tag_allowed(self, node: yaml.Node, path: Path) -> bool:
+        if node.tag in _PLAIN_TAGS:
+            return True
+        if node.tag == _MERGE:
+            message, hint = "YAML merge keys (<<) are not supported", "write the fields out in full"
+        else:
+            message = f"the YAML tag '{_short_tag(node.tag)}' is not allowed"
+            hint = "event files hold plain data only: remove the tag"
+        self.problems.append(Problem("unsupported-tag", message, path, hint, self.at(node)))
+        return False
 
     def build(self, node: yaml.Node, path: Path) -> Any:
         self.values += 1
         if self.values > MAX_VALUES:
-            raise self.fail(
+            raise self.fatal(
                 node,
                 "too-large",
                 f"the document expands to more than {MAX_VALUES:,} values",
                 "aliases (*name) repeat data; write the event out plainly",
-                path,
             )
-        self.marks.setdefault(path, _location(self.file, node.start_mark))
-        if node.tag not in _PLAIN_TAGS:
-            raise self.fail(
+        if len(path) > MAX_DEPTH:
+            raise self.fatal(
                 node,
-                "unsupported-tag",
-                f"the YAML tag '{node.tag}' is not allowed",
-                "event files hold plain data only: remove the tag",
-                path,
+                "too-deep",
+                f"the document nests more than {MAX_DEPTH} levels deep",
+                "check the indentation",
             )
-        if isinstance(node, yaml.MappingNode):
-            result: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    raise self.fail(key_node, "bad-key", "a mapping key must be a plain word", "", path)
-                key = str(key_node.value)
-                if key in result:
-                    raise self.fail(
-                        key_node,
-                        "duplicate-key",
-                        f"the key '{key}' appears twice in this mapping",
-                        "remove one of the two",
-                        (*path, key),
-                    )
-                result[key] = self.build(value_node, (*path, key))
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)
-        if node.tag in (_STR, "tag:yaml.org,2002:timestamp") or node.style is not None:
+        if id(node) in self.open:
+            raise self.fatal(
+                node,
+                "recursive-alias",
+                "an alias refers to the value it is part of",
+                "remove the alias (*name)",
+            )
+        self.marks.setdefault(path, self.at(node))
+        if not self.tag_allowed(node, path):
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _NULL and not node.style:  # plain style is None in PyYAML, "" in libyaml
+                return None
             return str(node.value)
-        if node.tag == "tag:yaml.org,2002:int" and ":" in node.value:
-            return str(node.value)  # 10:00 is a time, not YAML 1.1's sexagesimal 600
-        return self.constructor.construct_object(node)
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+            return self.build_mapping(node, path)
+        finally:
+            self.open.discard(id(node))
+
+    def build_mapping(self, node: yaml.Node, path: Path) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(
+                    Problem(
+                        "bad-key",
+                        "a mapping key must be a plain word, not a list or mapping",
+                        path,
+                        "write `name: value`",
+                        self.at(key_node),
+                    )
+                )
+                continue
+            if not self.tag_allowed(key_node, path):
+                continue
+            key = str(key_node.value)
+            if key in result:
+                self.problems.append(
+                    Problem(
+                        "duplicate-key",
+                        f"the key '{key}' appears twice in this mapping (first at line "
+                        f"{self.keys[(*path, key)].line})",
+                        (*path, key),
+                        "remove one of the two, or merge them",
+                        self.at(key_node),
+                    )
+                )
+                continue
+            self.keys[(*path, key)] = self.at(key_node)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    location = _location(file, mark) if mark is not None else Location(file, 1, 1)
+    problem = (exc.problem or "").strip()
+    context = (exc.context or "").strip()
+    if "'\\t'" in problem or "tab character" in problem:
+        return Problem(
+            "yaml-tab",
+            "YAML syntax error: a tab character; YAML indents and separates with spaces only",
+            (),
+            "replace the tab by spaces (most editors can insert spaces for the Tab key)",
+            location,
+        )
+    if "another document" in problem:
+        return Problem(
+            "yaml-syntax",
+            "YAML syntax error: a second document starts here; an event file is one YAML document",
+            (),
+            "remove this '---' line and what follows, or merge it into the first document",
+            location,
+        )
+    what = f"{context}, {problem}" if problem.startswith("but ") and context else problem or context
+    return Problem("yaml-syntax", f"YAML syntax error: {what or 'invalid YAML'}", (), _SYNTAX_HINT, location)
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """Line and column (from 1) of the character at `index` in `text`."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """Compose with libyaml when it is there (several times faster on large files); when the text is not
+    valid YAML, compose again in Python, whose errors are worded better and the same on every machine."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return yaml.compose(text, Loader=fast)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 def parse_yaml(text: str, file: str) -> SourceDocument:
-    """Parse one YAML document from `text`; `file` names it in error locations."""
+    """Parse one YAML document from `text`; `file` names it in error locations.
+
+    Raises `NetwerkdagError` with every problem of the file's structure; returns data None for a file
+    that holds nothing but comments and blank lines.
+    """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        location = _location(file, mark) if mark is not None else Location(file, 1, 1)
-        what = (exc.problem or exc.context or "invalid YAML").strip()
+        raise NetwerkdagError(_syntax_problem(exc, file)) from None
+    except yaml.reader.ReaderError as exc:
+        line, column = _position(text, exc.position)
         raise NetwerkdagError(
             Problem(
-                "yaml-syntax",
-                f"YAML syntax error: {what}",
+                "bad-character",
+                f"the file holds the control character U+{exc.character:04X}, which YAML does not allow",
                 (),
-                "check indentation, colons and quotes on this line and the one before",
-                location,
+                "remove it; it often comes along when text is pasted from another program",
+                Location(file, line, column),
             )
         ) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors for text input
-        raise NetwerkdagError(Problem("yaml-syntax", f"YAML error: {exc}", (), "", Location(file, 1, 1))) from None
+    except RecursionError:
+        raise NetwerkdagError(
+            Problem(
+                "too-deep",
+                f"the document nests more than {MAX_DEPTH} levels deep",
+                (),
+                "check the brackets and indentation",
+                Location(file, 1, 1),
+            )
+        ) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error for text input is handled above
+        raise NetwerkdagError(
+            Problem("yaml-syntax", f"YAML error: {exc}", (), _SYNTAX_HINT, Location(file, 1, 1))
+        ) from None
     if node is None:
-        return SourceDocument({}, {}, file)
+        return SourceDocument(None, {}, file)
     builder = _Builder(file)
     data = builder.build(node, ())
-    return SourceDocument(data, builder.marks, file)
+    if builder.problems:
+        raise NetwerkdagError(sorted(builder.problems, key=_order))
+    return SourceDocument(data, builder.marks, file, builder.keys)
+
+
+def _order(problem: Problem) -> tuple[int, int]:
+    loc = problem.location
+    return (loc.line, loc.column) if loc else (0, 0)
 
 
 def read_yaml(path: FsPath, *, shown_as: str | None = None) -> SourceDocument:
@@ -146,35 +278,42 @@ def read_yaml(path: FsPath, *, shown_as: str | None = None) -> SourceDocument:
     name = shown_as or str(path)
     try:
         size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise NetwerkdagError(
+                Problem(
+                    "file-too-large",
+                    f"the file is {size / 1024 / 1024:.1f} MB; an event or network file may be at most "
+                    f"{MAX_BYTES // 1024 // 1024} MB",
+                    (),
+                    "an event file describes one network day in a few hundred lines: check that this is "
+                    "the right file",
+                    Location(name, 1, 1),
+                )
+            )
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise NetwerkdagError(
-            Problem("file-not-found", f"no such file: {name}", (), "check the path", None)
+            Problem("file-not-found", f"no such file: {name}", (), "check the path")
         ) from None
-    if size > MAX_BYTES:
+    except OSError as exc:
         raise NetwerkdagError(
             Problem(
-                "file-too-large",
-                f"the file is {size / 1024 / 1024:.1f} MB; event files may be at most {MAX_BYTES // 1024 // 1024} MB",
-                (),
-                "an event file holds one network day; split the network into network.yaml or check the file",
-                Location(name, 1, 1),
+                "file-unreadable", f"cannot read {name}: {exc.strerror or exc}", (), "check the permissions"
             )
-        )
-    raw = path.read_bytes()
+        ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
         line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        column = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
         raise NetwerkdagError(
             Problem(
                 "not-utf8",
                 f"the file is not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
                 (),
-                "save the file as UTF-8 (in most editors: Save with encoding > UTF-8)",
+                "save the file as UTF-8 (in most editors: Save as > Encoding > UTF-8)",
                 Location(name, line, column),
             )
         ) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return parse_yaml(text, name)
+    return parse_yaml(text.removeprefix("\ufeff"), name)

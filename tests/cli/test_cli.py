@@ -1,0 +1,234 @@
+"""The command-line contract: help, exit codes (0 ok, 1 user error, 2 usage error), messages, the schema.
+
+Typer's `CliRunner` runs commands in process where only the exit code and text matter; the commands a user
+types against real files run in a subprocess, as the user would run them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from netwerkdag.cli.app import app
+
+BROKEN = Path(__file__).resolve().parent.parent / "files" / "broken"
+COMMANDS = ["validate", "render", "export", "schema"]
+
+runner = CliRunner()
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "CLICOLOR_FORCE", "TTY_COMPATIBLE")
+    }
+    env.update({"NO_COLOR": "1", "PYTHONIOENCODING": "utf-8", "COLUMNS": "80"})
+    return subprocess.run(
+        [sys.executable, "-m", "netwerkdag.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+
+
+# --- help and usage errors ----------------------------------------------------------------------------------
+
+
+def test_help_exits_0_and_lists_every_command() -> None:
+    result = runner.invoke(app, ["--help"])
+
+    assert result.exit_code == 0
+    for command in COMMANDS:
+        assert command in result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_of_command_exits_0(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+
+    assert result.exit_code == 0
+    assert f"netwerkdag {command}" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["validate", "--bogus", "event.yaml"], id="unknown-option"),
+        pytest.param(["validate"], id="missing-argument"),
+        pytest.param(["render", "event.yaml"], id="missing-required-option"),
+        pytest.param(["export", "event.yaml", "--format", "pdf"], id="bad-format"),
+        pytest.param(["export", "event.yaml", "--format", "ical", "--lang", "de"], id="bad-language"),
+        pytest.param(["frobnicate"], id="unknown-command"),
+        pytest.param([], id="no-arguments"),
+    ],
+)
+def test_usage_error_exits_2(args: list[str]) -> None:
+    result = runner.invoke(app, args)
+
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_export_xlsx_without_output_file_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["export", str(BROKEN / "unknown-room"), "--format", "xlsx"])
+
+    assert result.exit_code == 2
+    assert result.stderr == "Usage error: xlsx is a binary format: give a file with -o FILE.xlsx\n"
+
+
+# --- validate -----------------------------------------------------------------------------------------------
+
+
+def test_validate_haarlem_exits_0_with_summary(haarlem_path: Path) -> None:
+    result = run_cli("validate", str(haarlem_path))
+
+    assert result.returncode == 0
+    assert result.stdout == (
+        "ok g40-haarlem-2023: Bestuurlijke netwerkdag, 2023-02-10, "
+        "5 rooms, 13 blocks, 23 sessions, 21 people\n"
+    )
+    assert result.stderr == ""
+
+
+def test_validate_path_that_does_not_exist_exits_1(tmp_path: Path) -> None:
+    result = run_cli("validate", "geen-bestand.yaml", cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "error no such file or folder: geen-bestand.yaml [file-not-found]\n"
+        "    → check the path\n"
+        "1 problem found.\n"
+    )
+
+
+def test_validate_message_with_markup_and_emoji_codes_is_printed_as_written() -> None:
+    result = runner.invoke(app, ["validate", str(BROKEN / "markup-in-key")])
+
+    assert result.exit_code == 1
+    assert "event.sessions[0].[/red]: unknown field '[/red]' [unknown-field]" in result.stderr
+    assert "Traceback" not in result.output
+
+
+# --- render and export on a broken file ---------------------------------------------------------------------
+
+
+def test_render_broken_file_exits_1_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+
+    result = run_cli("render", str(BROKEN / "unknown-room"), "--out", str(out), cwd=BROKEN)
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"error {BROKEN / 'unknown-room' / 'event.yaml'}:24:77: ")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("format", ["frab-xml", "frab-json", "ical", "csv", "csv-grid"])
+def test_export_broken_file_exits_1_and_prints_nothing(format: str) -> None:
+    result = run_cli("export", "unknown-room", "--format", format, cwd=BROKEN)
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == (BROKEN / "unknown-room" / "expected.txt").read_text(encoding="utf-8")
+
+
+def test_export_xlsx_of_broken_file_exits_1_and_writes_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "programma.xlsx"
+
+    result = run_cli("export", "unknown-room", "--format", "xlsx", "-o", str(target), cwd=BROKEN)
+
+    assert result.returncode == 1
+    assert result.stderr == (BROKEN / "unknown-room" / "expected.txt").read_text(encoding="utf-8")
+    assert not target.exists()
+
+
+def test_export_to_a_place_that_cannot_be_written_exits_1(tmp_path: Path, haarlem_path: Path) -> None:
+    (tmp_path / "programma").write_text("not a folder", encoding="utf-8")
+
+    result = run_cli(
+        "export", str(haarlem_path), "-f", "frab-json", "-o", "programma/frab.json", cwd=tmp_path
+    )
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "error cannot write programma/frab.json: programma is a file, not a folder [cannot-write]\n"
+        "    → choose a folder you can write to\n"
+        "1 problem found.\n"
+    )
+
+
+# --- schema -------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def event_schema() -> dict[str, Any]:
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    schema: dict[str, Any] = json.loads(result.stdout)
+    return schema
+
+
+def yaml_as_json(path: Path) -> Any:
+    """A YAML file as an editor's language server sees it: JSON types, dates as strings."""
+    return json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
+
+
+def test_schema_is_a_json_schema(event_schema: dict[str, Any]) -> None:
+    jsonschema.Draft202012Validator.check_schema(event_schema)
+
+    assert event_schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert event_schema["required"] == ["event"]
+
+
+def test_schema_accepts_haarlem_with_network_inlined(
+    event_schema: dict[str, Any], haarlem_path: Path
+) -> None:
+    data = yaml_as_json(haarlem_path / "event.yaml")
+    data["network"] = yaml_as_json(haarlem_path / "network.yaml")
+
+    jsonschema.Draft202012Validator(event_schema).validate(data)
+
+
+def test_schema_accepts_network_as_file_name(event_schema: dict[str, Any], haarlem_path: Path) -> None:
+    data = yaml_as_json(haarlem_path / "event.yaml")
+    assert data["network"] == "network.yaml"
+
+    jsonschema.Draft202012Validator(event_schema).validate(data)
+
+
+def test_schema_rejects_what_the_loader_rejects(event_schema: dict[str, Any], haarlem_path: Path) -> None:
+    data = yaml_as_json(haarlem_path / "event.yaml")
+    data["event"]["sessions"][0]["titel"] = data["event"]["sessions"][0].pop("title")
+    data["event"]["blocks"][0]["start"] = "9.30"
+
+    errors = jsonschema.Draft202012Validator(event_schema).iter_errors(data)
+
+    assert sorted((list(e.absolute_path), e.validator) for e in errors) == [
+        (["event", "blocks", 0, "start"], "pattern"),
+        (["event", "sessions", 0], "additionalProperties"),
+        (["event", "sessions", 0], "required"),
+    ]
+
+
+def test_network_schema_accepts_haarlem_network(haarlem_path: Path) -> None:
+    result = runner.invoke(app, ["schema", "--network"])
+    network_schema = json.loads(result.stdout)
+
+    jsonschema.Draft202012Validator.check_schema(network_schema)
+    jsonschema.Draft202012Validator(network_schema).validate(yaml_as_json(haarlem_path / "network.yaml"))
+    assert result.exit_code == 0
+    assert network_schema["title"] == "netwerkdag network file"

@@ -271,10 +271,27 @@ def _combined(a: Session, b: Session) -> bool:
     return b.id in a.combined_with or a.id in b.combined_with
 
 
+IndexedSession = tuple[int, Session]
+
+
+def _overlapping_pairs(sessions: list[IndexedSession]) -> list[tuple[IndexedSession, IndexedSession]]:
+    """The pairs of sessions whose times overlap, each as (earlier in the file, later in the file), in the
+    order `itertools.combinations` would give them. A sweep over start times keeps only the sessions still
+    running, so 600 sessions in 30 rooms cost some 9,000 comparisons instead of 180,000."""
+    active: list[IndexedSession] = []
+    pairs: list[tuple[IndexedSession, IndexedSession]] = []
+    for item in sorted(sessions, key=lambda indexed: indexed[1].start):
+        start = item[1].start
+        active = [other for other in active if other[1].end > start]
+        pairs += [(other, item) if other[0] < item[0] else (item, other) for other in active]
+        active.append(item)
+    return sorted(pairs, key=lambda pair: (pair[0][0], pair[1][0]))
+
+
 def _check_rooms_and_people(event: Event) -> list[Problem]:
     problems: list[Problem] = []
     sessions = [(i, s) for i, s in enumerate(event.sessions) if _timed(event, s)]
-    for (_, a), (j, b) in combinations(sessions, 2):
+    for (_, a), (j, b) in _overlapping_pairs(sessions):
         if not a.window.overlaps(b.window) or _combined(a, b):
             continue
         if a.all_day or b.all_day:

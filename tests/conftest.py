@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,3 +34,30 @@ def frab_dir() -> Path:
     if not FRAB_DIR.is_dir():
         pytest.fail(f"the frab schemas are missing: expected {FRAB_DIR} (shared/ beside the checkout)")
     return FRAB_DIR
+
+
+RunCli = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+def _run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m netwerkdag.cli`` as a user would, without colours, and capture its output."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "CLICOLOR_FORCE", "TTY_COMPATIBLE")
+    }
+    env.update({"NO_COLOR": "1", "PYTHONIOENCODING": "utf-8", "COLUMNS": "80"})
+    return subprocess.run(
+        [sys.executable, "-m", "netwerkdag.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def run_cli() -> RunCli:
+    """The netwerkdag command in a subprocess: ``run_cli("validate", path, cwd=...)``."""
+    return _run_cli

@@ -7,9 +7,6 @@ types against real files run in a subprocess, as the user would run them.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,29 +15,13 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from conftest import RunCli
 from netwerkdag.cli.app import app
 
 BROKEN = Path(__file__).resolve().parent.parent / "files" / "broken"
 COMMANDS = ["validate", "render", "export", "schema"]
 
 runner = CliRunner()
-
-
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "CLICOLOR_FORCE", "TTY_COMPATIBLE")
-    }
-    env.update({"NO_COLOR": "1", "PYTHONIOENCODING": "utf-8", "COLUMNS": "80"})
-    return subprocess.run(
-        [sys.executable, "-m", "netwerkdag.cli", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
 
 
 # --- help and usage errors ----------------------------------------------------------------------------------
@@ -91,7 +72,7 @@ def test_export_xlsx_without_output_file_is_a_usage_error() -> None:
 # --- validate -----------------------------------------------------------------------------------------------
 
 
-def test_validate_haarlem_exits_0_with_summary(haarlem_path: Path) -> None:
+def test_validate_haarlem_exits_0_with_summary(haarlem_path: Path, run_cli: RunCli) -> None:
     result = run_cli("validate", str(haarlem_path))
 
     assert result.returncode == 0
@@ -102,7 +83,7 @@ def test_validate_haarlem_exits_0_with_summary(haarlem_path: Path) -> None:
     assert result.stderr == ""
 
 
-def test_validate_path_that_does_not_exist_exits_1(tmp_path: Path) -> None:
+def test_validate_path_that_does_not_exist_exits_1(tmp_path: Path, run_cli: RunCli) -> None:
     result = run_cli("validate", "geen-bestand.yaml", cwd=tmp_path)
 
     assert result.returncode == 1
@@ -125,7 +106,7 @@ def test_validate_message_with_markup_and_emoji_codes_is_printed_as_written() ->
 # --- render and export on a broken file ---------------------------------------------------------------------
 
 
-def test_render_broken_file_exits_1_and_writes_nothing(tmp_path: Path) -> None:
+def test_render_broken_file_exits_1_and_writes_nothing(tmp_path: Path, run_cli: RunCli) -> None:
     out = tmp_path / "out"
 
     result = run_cli("render", str(BROKEN / "unknown-room"), "--out", str(out), cwd=BROKEN)
@@ -137,7 +118,7 @@ def test_render_broken_file_exits_1_and_writes_nothing(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("format", ["frab-xml", "frab-json", "ical", "csv", "csv-grid"])
-def test_export_broken_file_exits_1_and_prints_nothing(format: str) -> None:
+def test_export_broken_file_exits_1_and_prints_nothing(format: str, run_cli: RunCli) -> None:
     result = run_cli("export", "unknown-room", "--format", format, cwd=BROKEN)
 
     assert result.returncode == 1
@@ -145,7 +126,7 @@ def test_export_broken_file_exits_1_and_prints_nothing(format: str) -> None:
     assert result.stderr == (BROKEN / "unknown-room" / "expected.txt").read_text(encoding="utf-8")
 
 
-def test_export_xlsx_of_broken_file_exits_1_and_writes_nothing(tmp_path: Path) -> None:
+def test_export_xlsx_of_broken_file_exits_1_and_writes_nothing(tmp_path: Path, run_cli: RunCli) -> None:
     target = tmp_path / "programma.xlsx"
 
     result = run_cli("export", "unknown-room", "--format", "xlsx", "-o", str(target), cwd=BROKEN)
@@ -155,7 +136,9 @@ def test_export_xlsx_of_broken_file_exits_1_and_writes_nothing(tmp_path: Path) -
     assert not target.exists()
 
 
-def test_export_to_a_place_that_cannot_be_written_exits_1(tmp_path: Path, haarlem_path: Path) -> None:
+def test_export_to_a_place_that_cannot_be_written_exits_1(
+    tmp_path: Path, haarlem_path: Path, run_cli: RunCli
+) -> None:
     (tmp_path / "programma").write_text("not a folder", encoding="utf-8")
 
     result = run_cli(

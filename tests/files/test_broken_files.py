@@ -14,35 +14,17 @@ import errno
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from conftest import RunCli
 from netwerkdag.core.problems import Location, NetwerkdagError, Problem
 from netwerkdag.files.load import load_event
 
 BROKEN = Path(__file__).parent / "broken"
 CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m netwerkdag.cli`` as a user would, without colours, and capture its output."""
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "CLICOLOR_FORCE", "TTY_COMPATIBLE")
-    }
-    env.update({"NO_COLOR": "1", "PYTHONIOENCODING": "utf-8", "COLUMNS": "80"})
-    return subprocess.run(
-        [sys.executable, "-m", "netwerkdag.cli", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
 
 
 def files_under(folder: Path) -> list[Path]:
@@ -107,7 +89,7 @@ def test_corpus_covers_every_kind_of_mistake() -> None:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_broken_file_reports_its_problems(case: str, tmp_path: Path) -> None:
+def test_broken_file_reports_its_problems(case: str, tmp_path: Path, run_cli: RunCli) -> None:
     shutil.copytree(BROKEN / case, tmp_path / case, ignore=shutil.ignore_patterns("expected.txt"))
     before = files_under(tmp_path)
 
@@ -132,7 +114,7 @@ def test_several_problems_are_sorted_by_file_line_and_column() -> None:
 # --- cases written by the tests -----------------------------------------------------------------------------
 
 
-def test_file_of_20_mb_is_refused_without_reading_it(tmp_path: Path) -> None:
+def test_file_of_20_mb_is_refused_without_reading_it(tmp_path: Path, run_cli: RunCli) -> None:
     (tmp_path / "huge").mkdir()
     size = 20 * 1024 * 1024
     data = b"network: network.yaml\n" + b"# " + b"x" * (size - 26) + b"\n"
@@ -151,7 +133,7 @@ def test_file_of_20_mb_is_refused_without_reading_it(tmp_path: Path) -> None:
     )
 
 
-def test_file_in_latin_1_is_refused_at_the_first_bad_byte(tmp_path: Path) -> None:
+def test_file_in_latin_1_is_refused_at_the_first_bad_byte(tmp_path: Path, run_cli: RunCli) -> None:
     text = "network:\n  id: g40\n  name: Gemeente Súdwest-Fryslân\n"
     (tmp_path / "latin1.yaml").write_bytes(text.encode("latin-1"))
 
@@ -165,7 +147,7 @@ def test_file_in_latin_1_is_refused_at_the_first_bad_byte(tmp_path: Path) -> Non
     )
 
 
-def test_network_file_in_latin_1_is_named_in_the_error(tmp_path: Path) -> None:
+def test_network_file_in_latin_1_is_named_in_the_error(tmp_path: Path, run_cli: RunCli) -> None:
     event = (BROKEN / "missing-network-file" / "event.yaml").read_text(encoding="utf-8")
     (tmp_path / "dag").mkdir()
     (tmp_path / "dag" / "event.yaml").write_text(
@@ -196,7 +178,7 @@ def test_python_tag_would_run_a_command_under_an_unsafe_loader(tmp_path: Path) -
     assert marker.exists()
 
 
-def test_python_tag_is_reported_and_never_executed(tmp_path: Path) -> None:
+def test_python_tag_is_reported_and_never_executed(tmp_path: Path, run_cli: RunCli) -> None:
     marker = tmp_path / "pwned"
     (tmp_path / "event.yaml").write_text(python_tag_payload(marker), encoding="utf-8")
 
@@ -223,7 +205,7 @@ def test_python_tag_is_reported_and_never_executed(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
-def test_path_that_does_not_exist_is_a_user_error(tmp_path: Path) -> None:
+def test_path_that_does_not_exist_is_a_user_error(tmp_path: Path, run_cli: RunCli) -> None:
     result = run_cli("validate", "nowhere/event.yaml", cwd=tmp_path)
 
     assert_user_error(
@@ -234,7 +216,7 @@ def test_path_that_does_not_exist_is_a_user_error(tmp_path: Path) -> None:
     )
 
 
-def test_path_with_a_name_too_long_is_a_user_error(tmp_path: Path) -> None:
+def test_path_with_a_name_too_long_is_a_user_error(tmp_path: Path, run_cli: RunCli) -> None:
     name = "a" * 300
 
     result = run_cli("validate", name, cwd=tmp_path)

@@ -35,8 +35,9 @@ class GroupDay:
 class Event:
     """One network day (or a few consecutive days), fully resolved and checked by `check_event`.
 
-    Rooms keep the order of the file: it is the column order of the grid and the room order of exports.
-    Blocks and sessions are kept in time order.
+    Rooms, blocks and sessions keep the order of the file: the room order is the column order of the grid
+    and the room order of exports, and problems found by `check_event` point at entries by their index.
+    Whoever needs time order sorts (the grid does).
     """
 
     slug: str
@@ -93,9 +94,6 @@ class Event:
     def blocks_on(self, day: date) -> tuple[Block, ...]:
         return tuple(b for b in self.blocks if b.start.date() == day)
 
-    def sessions_in(self, block_id: str) -> tuple[Session, ...]:
-        return tuple(s for s in self.sessions if s.block == block_id)
-
     def room_of(self, session: Session) -> Room | None:
         """The room a session takes place in; None for a part that spans the venue."""
         if session.venue_wide or session.room is None:
@@ -118,10 +116,6 @@ class Event:
                 return gd
         meets = any(s.group == group_id for s in self.sessions)
         return GroupDay(group_id, GroupStatus.MEETS if meets else GroupStatus.NOT_MEETING)
-
-    @property
-    def first_start(self) -> datetime:
-        return min(b.start for b in self.blocks)
 
     @property
     def last_end(self) -> datetime:

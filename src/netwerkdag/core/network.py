@@ -42,8 +42,8 @@ class Pillar:
 
 @dataclass(frozen=True, slots=True)
 class ThemeGroup:
-    """A theme group (themagroep). `pillar` is None for groups outside the pillars; `pillars` lists
-    extra pillars a group sits between (Wonen, Welzijn en Zorg sits between Sociaal and Fysiek)."""
+    """A theme group (themagroep). `pillar` is None for groups outside the pillars; `also_pillars` lists
+    further pillars a group sits between (Wonen, Welzijn en Zorg sits between Sociaal and Fysiek)."""
 
     id: str
     name: str
@@ -120,9 +120,13 @@ class Network:
     def has_person(self, id: str) -> bool:
         return id in self._people
 
-    @property
-    def members(self) -> tuple[Organisation, ...]:
-        return tuple(o for o in self.organisations if o.member)
-
-    def groups_of_pillar(self, pillar_id: str | None) -> tuple[ThemeGroup, ...]:
-        return tuple(g for g in self.groups if g.pillar == pillar_id)
+    def pillars_of(self, person: Person) -> frozenset[str]:
+        """The pillars a person belongs to: those of their theme groups (a group between two pillars
+        counts for both) and those they chair or vice-chair."""
+        pillars: set[str] = set()
+        for group_id in person.groups:
+            if group_id in self._groups:
+                group = self._groups[group_id]
+                pillars.update(p for p in (group.pillar, *group.also_pillars) if p is not None)
+        pillars.update(p.id for p in self.pillars if person.id == p.chair or person.id in p.vice_chairs)
+        return frozenset(pillars)

@@ -78,10 +78,8 @@ class AudienceRule:
             return False
         if self.groups and not self.groups.intersection(person.groups):
             return False
-        if self.pillars:
-            pillars = {network.group(g).pillar for g in person.groups if network.has_group(g)}
-            if not self.pillars.intersection(p for p in pillars if p is not None):
-                return False
+        if self.pillars and not self.pillars.intersection(network.pillars_of(person)):
+            return False
         return not (self.organisations and person.organisation not in self.organisations)
 
 

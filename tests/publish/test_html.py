@@ -4,19 +4,23 @@ escaping of what event files contain, and the rules for a self-contained, CSP-fr
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 from datetime import datetime
 from pathlib import Path
 
 import lxml.html
+import pypdf
 import pytest
 from babel.messages.extract import extract_from_dir
 from lxml.html import HtmlElement
+from weasyprint import HTML
 
 from netwerkdag.core.event import Event
 from netwerkdag.publish.grid import build_grids
 from netwerkdag.publish.html import render_html
 from netwerkdag.publish.i18n import translations
+from netwerkdag.publish.pdf import booklet_html
 
 PUBLISH = Path(__file__).resolve().parents[2] / "src" / "netwerkdag" / "publish"
 
@@ -46,6 +50,28 @@ def body_row(table: HtmlElement, time: str) -> HtmlElement:
 
 def cell_texts(row: HtmlElement) -> list[str]:
     return [text(td) for td in row.xpath("./td")]
+
+
+def renamed(event: Event, names: dict[str, str]) -> Event:
+    """`event` with sessions renamed (old id -> new id), references to them included."""
+    sessions = tuple(
+        dataclasses.replace(
+            s, id=names.get(s.id, s.id), combined_with=tuple(names.get(c, c) for c in s.combined_with)
+        )
+        for s in event.sessions
+    )
+    group_days = tuple(
+        dataclasses.replace(d, merged_into=names.get(d.merged_into, d.merged_into) if d.merged_into else None)
+        for d in event.group_days
+    )
+    return dataclasses.replace(event, sessions=sessions, group_days=group_days)
+
+
+def ids_and_links(document: HtmlElement) -> tuple[list[str], list[str]]:
+    """Every id in the document, and every in-page link target (href="#...") without its "#"."""
+    ids = [str(element.get("id")) for element in document.xpath("//*[@id]")]
+    links = [str(a.get("href"))[1:] for a in document.xpath("//a[starts-with(@href, '#')]")]
+    return ids, links
 
 
 def with_session(event: Event, session_id: str, **changes: object) -> Event:
@@ -155,7 +181,7 @@ def test_html_grid_lunch_is_one_venue_wide_cell_combined_with_the_board_meeting(
 
 
 def test_html_grid_early_end_shows_in_the_cell_of_the_state_secretary(page: HtmlElement) -> None:
-    links = grid_table(page).xpath(".//a[@href='#gesprek-staatssecretaris']")
+    links = grid_table(page).xpath(".//a[@href='#s-gesprek-staatssecretaris']")
     (cell,) = links[0].xpath("./ancestor::td")
 
     assert len(links) == 1
@@ -232,25 +258,43 @@ def test_html_descriptions_are_grouped_by_pillar_then_other_groups_then_general(
     order = [(s.get("id"), [a.get("id") for a in s.xpath(".//article")]) for s in sections]
 
     assert order == [
-        ("pillar_sociaal", ["pijler-sociaal", "thema-wonen-welzijn-zorg", "thema-zorg-jeugd-onderwijs"]),
+        (
+            "pillar_sociaal",
+            ["s-pijler-sociaal", "s-thema-wonen-welzijn-zorg", "s-thema-zorg-jeugd-onderwijs"],
+        ),
         (
             "pillar_fysiek",
-            ["pijler-fysiek", "thema-woningmarkt", "thema-leefomgeving", "thema-slimme-verstedelijking",
-             "thema-duurzaamheid"],
+            [
+                "s-pijler-fysiek",
+                "s-thema-woningmarkt",
+                "s-thema-leefomgeving",
+                "s-thema-slimme-verstedelijking",
+                "s-thema-duurzaamheid",
+            ],
         ),
         (
             "pillar_economie-en-werk",
-            ["pijler-economie-werk", "thema-mkb-vernieuwing", "thema-sterke-keten",
-             "thema-vitale-binnensteden"],
+            [
+                "s-pijler-economie-werk",
+                "s-thema-mkb-vernieuwing",
+                "s-thema-sterke-keten",
+                "s-thema-vitale-binnensteden",
+            ],
         ),
-        ("groups_outside", ["thema-veiligheid", "thema-interbestuurlijk", "thema-europa", "thema-financien"]),
-        ("general", ["opening-plenair", "ruimte-netwerken", "algemeen-bestuur", "gesprek-staatssecretaris"]),
+        (
+            "groups_outside",
+            ["s-thema-veiligheid", "s-thema-interbestuurlijk", "s-thema-europa", "s-thema-financien"],
+        ),
+        (
+            "general",
+            ["s-opening-plenair", "s-ruimte-netwerken", "s-algemeen-bestuur", "s-gesprek-staatssecretaris"],
+        ),
         ("absent_groups", []),
-    ]  # fmt: skip
+    ]
 
 
 def test_html_description_gives_time_room_people_and_text(page: HtmlElement) -> None:
-    (article,) = page.xpath("//article[@id='thema-woningmarkt']")
+    (article,) = page.xpath("//article[@id='s-thema-woningmarkt']")
 
     meta = [text(div) for div in article.xpath(".//dl[@class='meta']/div")]
     people = [text(div) for div in article.xpath(".//dl[@class='people']/div")]
@@ -266,7 +310,7 @@ def test_html_description_gives_time_room_people_and_text(page: HtmlElement) -> 
 
 
 def test_html_description_of_early_session_gives_its_own_end(page: HtmlElement) -> None:
-    (article,) = page.xpath("//article[@id='gesprek-staatssecretaris']")
+    (article,) = page.xpath("//article[@id='s-gesprek-staatssecretaris']")
 
     meta = [text(div) for div in article.xpath(".//dl[@class='meta']/div")]
 
@@ -279,7 +323,7 @@ def test_html_description_of_early_session_gives_its_own_end(page: HtmlElement) 
 def test_html_english_uses_english_words_and_times(page_en: HtmlElement) -> None:
     table = grid_table(page_en)
     times = [text(th) for th in table.xpath("./tbody/tr/th")]
-    (link,) = table.xpath(".//a[@href='#gesprek-staatssecretaris']")
+    (link,) = table.xpath(".//a[@href='#s-gesprek-staatssecretaris']")
     early = text(link.xpath("./ancestor::td")[0])
 
     assert page_en.get("lang") == "en"
@@ -291,7 +335,7 @@ def test_html_english_uses_english_words_and_times(page_en: HtmlElement) -> None
 
 
 def test_html_english_marks_dutch_content_with_its_language(page_en: HtmlElement) -> None:
-    (title,) = page_en.xpath("//article[@id='thema-woningmarkt']//h4")
+    (title,) = page_en.xpath("//article[@id='s-thema-woningmarkt']//h4")
 
     assert title.get("lang") == "nl"
     assert page_en.xpath("//h1")[0].get("lang") == "nl"
@@ -324,7 +368,7 @@ def test_html_escapes_markup_in_titles_and_descriptions(haarlem: Event) -> None:
 
     html = render_html(event)
     document = parse(html)
-    (article,) = document.xpath("//article[@id='thema-woningmarkt']")
+    (article,) = document.xpath("//article[@id='s-thema-woningmarkt']")
 
     assert document.xpath("//script | //img | //b | //em | //*[@onerror]") == []
     assert document.xpath("//a[starts-with(@href, 'javascript:')]") == []
@@ -355,7 +399,6 @@ def test_html_has_the_structure_assistive_technology_needs(page: HtmlElement) ->
     assert {th.get("scope") for th in table.xpath("./thead//th")} == {"col"}
     assert {th.get("scope") for th in table.xpath("./tbody//th")} == {"row"}
     assert len(page.xpath("//h1")) == 1
-    assert "@media print" in page.xpath("//style")[0].text
 
 
 def test_html_grid_shows_a_late_start_in_the_cell(haarlem: Event) -> None:
@@ -373,3 +416,110 @@ def test_html_venue_block_without_session_shows_the_translated_kind(haarlem: Eve
     row = body_row(grid_table(parse(render_html(event, lang="en"))), "16:00")
 
     assert cell_texts(row) == ["Drinks"]
+
+
+# -- Ids and links -----------------------------------------------------------------------------------------
+
+# Session ids that are (or were) ids of the page's own parts, and one that looks like a description's title.
+STRUCTURAL_NAMES = {
+    "opening-plenair": "programme",
+    "thema-woningmarkt": "sessions",
+    "gesprek-staatssecretaris": "general",
+    "thema-europa": "absent-groups",
+    "thema-financien": "sessions-heading",
+    "algemeen-bestuur": "s-general",
+}
+
+
+@pytest.mark.parametrize("render", [render_html, booklet_html], ids=["page", "booklet"])
+def test_html_ids_are_unique_and_links_resolve_when_sessions_are_named_like_the_page(
+    haarlem: Event, render: object
+) -> None:
+    event = renamed(haarlem, STRUCTURAL_NAMES)
+    assert callable(render)
+
+    ids, links = ids_and_links(parse(render(event)))
+
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    unresolved = sorted(set(links) - set(ids))
+    assert duplicates == []
+    assert unresolved == []
+    assert {"s-programme", "s-sessions", "s-general", "s-absent-groups", "s-s-general"} <= set(links)
+
+
+def test_html_session_named_programme_keeps_skip_link_and_grid_link_apart(haarlem: Event) -> None:
+    document = parse(render_html(renamed(haarlem, STRUCTURAL_NAMES)))
+
+    (skip_target,) = document.xpath("//*[@id='programme']")
+    (grid_link,) = grid_table(document).xpath(".//a[text()='Plenaire start']")
+    (article,) = document.xpath(f"//*[@id='{grid_link.get('href')[1:]}']")
+
+    assert skip_target.tag == "section"
+    assert grid_link.get("href") == "#s-programme"
+    assert article.tag == "article"
+    assert text(article.xpath(".//h4")[0]) == "Plenaire start"
+
+
+# -- People --------------------------------------------------------------------------------------------------
+
+
+def test_html_description_lists_contact_persons_last_with_their_email(page: HtmlElement) -> None:
+    (article,) = page.xpath("//article[@id='s-thema-leefomgeving']")
+
+    people = [
+        (text(div.xpath("./dt")[0]), [text(dd) for dd in div.xpath("./dd")])
+        for div in article.xpath(".//dl[@class='people']/div")
+    ]
+    mails = [a.get("href") for a in article.xpath(".//dl[@class='people']//a")]
+
+    assert people == [
+        ("Spreker", ["Gido ten Dolle, VRO, programmadirecteur MooiNL — licht het programma MooiNL toe"]),
+        (
+            "Contactpersonen",
+            [
+                "Noor van Dijk, Deventer, beleidsadviseur noor.van.dijk@example.org",
+                "Ruben Smit, Delft, beleidsadviseur ruben.smit@example.org",
+            ],
+        ),
+    ]
+    assert mails == ["mailto:noor.van.dijk@example.org", "mailto:ruben.smit@example.org"]
+
+
+# -- Markdown ------------------------------------------------------------------------------------------------
+
+
+def test_html_markdown_image_shows_its_alt_text_and_no_link_to_it(haarlem: Event) -> None:
+    event = with_session(
+        haarlem, "thema-woningmarkt", description="Zie ![de kaart van Haarlem](http://192.0.2.1/kaart.png)."
+    )
+
+    (article,) = parse(render_html(event)).xpath("//article[@id='s-thema-woningmarkt']")
+    (paragraph,) = article.xpath(".//div[@class='description']/p")
+
+    assert text(paragraph) == "Zie de kaart van Haarlem."
+    assert paragraph.xpath(".//*") == []
+    assert "192.0.2.1" not in lxml.html.tostring(article, encoding="unicode")
+
+
+# -- Printing the page ---------------------------------------------------------------------------------------
+
+
+def test_html_printed_page_puts_the_whole_grid_on_one_a4_page_of_its_own(haarlem: Event) -> None:
+    # The page's own print style, laid out as a browser prints it: A4, print media.
+    pdf = HTML(string=render_html(haarlem), media_type="print").write_pdf()
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    pages = [re.sub(r"\s+", " ", page.extract_text()).strip() for page in reader.pages]
+
+    with_grid = [i for i, page_text in enumerate(pages) if "Tijd Plenair/Zaal 1 Gravenzaal" in page_text]
+    sizes = {(round(float(p.mediabox.width), 1), round(float(p.mediabox.height), 1)) for p in reader.pages}
+    everything = " ".join(pages)
+
+    assert with_grid == [1]
+    assert pages[1].startswith("Programma Programma vrijdag 10 februari 2023 Tijd Plenair/Zaal 1 Gravenzaal")
+    assert "9.30 Inloop" in pages[1]
+    assert pages[1].endswith("16.00 Borrel TG: themagroep.")
+    assert sizes == {(595.3, 841.9)}
+    assert pages[2].startswith("Toelichting op het programma")
+    # Neither the narrow-screen list nor the skip link is printed.
+    assert "Plenair/Zaal 1 Gesprek met staatssecretaris" not in everything
+    assert "Direct naar het programma" not in everything

@@ -118,7 +118,7 @@ def test_ical_state_secretary_runs_15_00_to_15_45(calendar: Any) -> None:
     assert entry.summary.value == "Gesprek met staatssecretaris Eric van der Burg"
     assert entry.dtstart.value.astimezone(UTC) == datetime(2023, 2, 10, 14, 0, tzinfo=UTC)
     assert entry.dtend.value.astimezone(UTC) == datetime(2023, 2, 10, 14, 45, tzinfo=UTC)
-    assert entry.location.value == "Gravenzaal, Stadhuis Haarlem, Haarlem"
+    assert entry.location.value == "Plenair/Zaal 1 (Gravenzaal), Stadhuis Haarlem, Haarlem"
 
 
 def test_ical_summer_event_is_two_hours_ahead_of_utc(tmp_path: Path) -> None:
@@ -153,12 +153,18 @@ def test_ical_other_zones_keep_the_instant(haarlem: Event, zone: str, local: dat
     assert opening.dtstart.value.astimezone(UTC) == datetime(2023, 2, 10, 9, 0, tzinfo=UTC)
 
 
-def test_ical_location_names_room_venue_and_city_or_the_venue_only(calendar: Any) -> None:
+def test_ical_location_names_place_venue_and_city(calendar: Any) -> None:
     entries = _by_uid(calendar)
 
     assert entries[f"thema-woningmarkt{SUFFIX}"].location.value == "Zaal 2, Stadhuis Haarlem, Haarlem"
-    assert entries[f"lunch-gezamenlijk{SUFFIX}"].location.value == "Stadhuis Haarlem, Haarlem"
-    assert entries[f"borrel-afsluiting{SUFFIX}"].location.value == "Stadhuis Haarlem, Haarlem"
+    assert entries[f"lunch-gezamenlijk{SUFFIX}"].location.value == "Hele locatie, Stadhuis Haarlem, Haarlem"
+    assert entries[f"borrel-afsluiting{SUFFIX}"].location.value == "Hele locatie, Stadhuis Haarlem, Haarlem"
+
+
+def test_ical_english_location_says_whole_venue(haarlem: Event) -> None:
+    entry = _by_uid(_read(ical(haarlem, now=NOW, lang="en")))[f"lunch-gezamenlijk{SUFFIX}"]
+
+    assert entry.location.value == "Whole venue, Stadhuis Haarlem, Haarlem"
 
 
 def test_ical_description_is_plain_text_with_people(calendar: Any) -> None:

@@ -1,21 +1,29 @@
-"""The PDF booklet: read back with pypdf, it has a cover, the whole grid on one landscape page, the
-descriptions after it and page numbers; rendering fetches nothing from the network."""
+"""The PDF booklet: read back with pypdf, it has a cover, the whole grid on one landscape page (a grid of
+many rooms on several), the descriptions after it and page numbers; rendering fetches nothing from the
+network."""
 
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import io
 import re
 import socket
+from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
 
 from netwerkdag.core.event import Event
+from netwerkdag.files.load import event_from_source
+from netwerkdag.files.yaml_source import SourceDocument
 from netwerkdag.publish.grid import build_grids
+from netwerkdag.publish.html import programme_view
 from netwerkdag.publish.pdf import booklet_html, render_pdf
 
 A4_SHORT, A4_LONG = 595.3, 841.9
+GENERATOR = Path(__file__).resolve().parents[2] / "benchmarks" / "generate_event.py"
 
 
 def normalised(text: str) -> str:
@@ -98,7 +106,9 @@ def test_pdf_descriptions_follow_the_grid(haarlem: Event, pages: list[str]) -> N
     assert "Toelichting op het programma" in after_grid
     assert "Themagroepen zonder eigen bijeenkomst vandaag" in after_grid
     assert "Armoede en schuldhulpverlening" in after_grid
-    assert "Ruben Smit" in after_grid  # a contact person of Leefomgeving, listed with the session
+    # The contact persons of Leefomgeving are listed with the session, with their e-mail address.
+    assert "Contactpersonen: Noor van Dijk, Deventer, beleidsadviseur noor.van.dijk@example.org" in after_grid
+    assert "Ruben Smit, Delft, beleidsadviseur ruben.smit@example.org" in after_grid
 
 
 def test_pdf_numbers_every_page_after_the_cover(pages: list[str]) -> None:
@@ -153,3 +163,95 @@ def test_booklet_escapes_the_title_in_its_page_footer_rule(haarlem: Event) -> No
     assert "<script>" not in html
     expected = r'content: "Dag\22 ; \7d  \3c /style\3e \3c script\3e alert(1)\3c /script\3e  · vrijdag 10'
     assert expected in style
+
+
+def with_title(event: Event, session_id: str, title: str) -> Event:
+    sessions = tuple(dataclasses.replace(s, title=title) if s.id == session_id else s for s in event.sessions)
+    return dataclasses.replace(event, sessions=sessions)
+
+
+def test_pdf_long_unbroken_word_breaks_inside_its_cell_and_the_grid_stays_on_one_page(
+    haarlem: Event,
+) -> None:
+    word = "Woningmarktversnellingsprogrammaondersteuningsregelingsstudie"[:60]
+    event = with_title(haarlem, "thema-woningmarkt", word)
+
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(event)))
+    pages = [normalised(page.extract_text()) for page in reader.pages]
+    index = grid_page_index(pages)
+    grid_page = pages[index]
+
+    assert len(word) == 60
+    assert index == 1
+    assert round(float(reader.pages[index].mediabox.width), 1) == A4_LONG
+    # The word is on the grid page, but over several lines of its cell: it does not run off the page.
+    assert word in grid_page.replace(" ", "")
+    assert word not in grid_page
+    assert grid_page.endswith(
+        "16.00 Borrel TG: themagroep. Bestuurlijke netwerkdag · vrijdag 10 februari 2023 2"
+    )
+
+
+def generated_event(*, days: int, rooms: int, sessions: int) -> Event:
+    """An event made by the benchmark generator (benchmarks/generate_event.py), loaded and checked."""
+    spec = importlib.util.spec_from_file_location("generate_event", GENERATOR)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    data: dict[str, Any] = module.generate(days, rooms, sessions, 1)
+    return event_from_source(SourceDocument(data, {}, "generated.yaml"))
+
+
+@pytest.fixture(scope="module")
+def thirty_rooms() -> Event:
+    return generated_event(days=1, rooms=30, sessions=60)
+
+
+def test_booklet_splits_thirty_rooms_over_five_grid_parts_of_six(thirty_rooms: Event) -> None:
+    (grid,) = programme_view(thirty_rooms).grids
+
+    parts = grid.booklet_pages
+
+    assert [(part.part, part.parts, len(part.rooms)) for part in parts] == [(n, 5, 6) for n in range(1, 6)]
+    assert [part.rooms[0].name for part in parts] == ["Grote zaal", "Zaal 7", "Zaal 13", "Zaal 19", "Zaal 25"]
+    assert [len(part.rows) for part in parts] == [len(grid.rows)] * 5
+    assert [part.uses_group_prefix for part in parts] == [False, False, False, False, True]
+
+
+def test_pdf_grid_of_thirty_rooms_prints_six_rooms_a_page_with_the_time_column_on_each(
+    thirty_rooms: Event,
+) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(thirty_rooms)))
+    pages = [normalised(page.extract_text()) for page in reader.pages]
+
+    grid_pages = [i for i, text in enumerate(pages) if "Programma dinsdag 10 maart 2026 (deel" in text]
+    headers = [pages[i].split(" Tijd ", 1)[1].split(" 8.30-9.00 Inloop", 1)[0] for i in grid_pages]
+
+    assert grid_pages == [1, 2, 3, 4, 5]
+    assert {round(float(reader.pages[i].mediabox.width), 1) for i in grid_pages} == {A4_LONG}
+    assert [f"(deel {n} van 5)" in pages[i] for n, i in enumerate(grid_pages, start=1)] == [True] * 5
+    assert headers == [
+        "Grote zaal Zaal 2 Zaal 3 Zaal 4 Zaal 5 Zaal 6",
+        "Zaal 7 Zaal 8 Zaal 9 Zaal 10 Zaal 11 Zaal 12",
+        "Zaal 13 Zaal 14 Zaal 15 Zaal 16 Zaal 17 Zaal 18",
+        "Zaal 19 Zaal 20 Zaal 21 Zaal 22 Zaal 23 Zaal 24",
+        "Zaal 25 Zaal 26 Zaal 27 Zaal 28 Zaal 29 Zaal 30",
+    ]
+    # Every part holds the whole day, from the walk-in to the drinks, on its one page.
+    assert ["8.30-9.00 Inloop" in pages[i] and " Borrel " in pages[i] for i in grid_pages] == [True] * 5
+    assert [pages[i].count("Themagroep") for i in grid_pages] == [12, 12, 12, 12, 12]
+
+
+def test_pdf_with_japanese_and_emoji_renders_without_error(haarlem: Event) -> None:
+    # Without a font that covers them the glyphs print as boxes; the booklet is made all the same.
+    event = with_title(haarlem, "thema-woningmarkt", "住宅市場 🏠🎉 Woningmarkt")
+    event = dataclasses.replace(event, subtitle="ネットワークの日 ☕")
+
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(event)))
+    # pypdf reads the text of fonts that hold a box glyph as UTF-16 with NULs between the letters.
+    pages = [normalised(page.extract_text().replace("\x00", "")) for page in reader.pages]
+
+    assert grid_page_index(pages) == 1
+    assert "Woningmarkt" in pages[1]
+    assert "Toelichting op het programma" in pages[2]

@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from netwerkdag.core.event import Event
 from netwerkdag.publish.tables import grid_csv, sessions_csv, workbook
 
-VENUE = "Stadhuis Haarlem"
+WHOLE_VENUE = "Hele locatie"
 
 # The printed programme's grid, row by row (times as the Dutch output writes them). Venue-wide parts
 # and transfers have their text in the first room column.
@@ -187,7 +187,7 @@ def test_sessions_csv_rows(haarlem: Event) -> None:
         "2023-02-10",
         "15:00",
         "15:45",
-        "Gravenzaal",
+        "Plenair/Zaal 1 (Gravenzaal)",
         "",
         "Eric van der Burg",
         "Iedereen",
@@ -206,8 +206,8 @@ def test_sessions_csv_rows(haarlem: Event) -> None:
         "",
         "Themagroep: Woningmarkt",
     ]
-    assert rows["algemeen-bestuur"][8:] == [VENUE, "Arjen Gerritsen", "Bernt Schneiders", "Iedereen"]
-    assert rows["lunch-gezamenlijk"][2:9] == ["Maaltijd", "", "", "2023-02-10", "12:50", "13:50", VENUE]
+    assert rows["algemeen-bestuur"][8:] == [WHOLE_VENUE, "Arjen Gerritsen", "Bernt Schneiders", "Iedereen"]
+    assert rows["lunch-gezamenlijk"][2:9] == ["Maaltijd", "", "", "2023-02-10", "12:50", "13:50", WHOLE_VENUE]
     assert rows["pijler-fysiek"][9] == "Maaike Veeningen, Hanneke Steen, Bas van der Pol"
 
 
@@ -219,7 +219,7 @@ def test_sessions_csv_audience_summary(haarlem: Event) -> None:
         "Rol: wethouder, Portefeuille: verstedelijking / woningbouw; "
         "Organisatie: BZK / VNG / IPO"
     )
-    assert rows["pijler-sociaal"][11] == "Pijler: Sociaal; Themagroep: Wonen, Welzijn en Zorg"
+    assert rows["pijler-sociaal"][11] == "Pijler: Sociaal"
     assert rows["thema-veiligheid"][11] == "Themagroep: Veiligheid; Rol: burgemeester"
 
 

@@ -7,7 +7,10 @@ describes every choice made here. In short:
 
 * one frab "event" per session, in its room, with the session's own times (15:00-15:45, not the slot's);
 * parts that span the whole venue (walk-in, lunch, board meeting, drinks) go in one extra room, named after
-  the venue and placed first;
+  the venue and placed first (frab needs a room for every session; every other format names such a part's
+  place with `labels.place_name`, "Hele locatie");
+* a session's persons are the people with a part in it (host, chair, vice-chair, moderator, speaker,
+  guest), each once; its contact persons are left out;
 * identifiers are derived from ids, never from list positions, so that they survive re-exports: the guid is
   a UUID5 of the event slug and the session id, the integer id the guid's first 31 bits.
 """
@@ -21,13 +24,13 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from netwerkdag import __version__
 from netwerkdag.core.event import Event
 from netwerkdag.core.sessions import PRESENT_ROLES, Session
-from netwerkdag.publish.labels import person_name
+from netwerkdag.publish.labels import hhmm, person_name, session_track
 from netwerkdag.publish.markdown import markdown_to_text
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
@@ -43,31 +46,6 @@ _JSON_SLUG = re.compile(r"^[a-z0-9_-]+[a-z0-9]$")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 _ID_BITS = 0x7FFF_FFFF  # ids stay positive signed 32-bit integers, which every client can hold
-
-
-# --- what a session means in frab terms (also used by the iCalendar and table exports) -------------------
-
-
-def session_track(event: Event, session: Session) -> tuple[str, str] | None:
-    """The (slug, name) of a session's track: its pillar, else its theme group (for groups outside the
-    pillars, such as Veiligheid), else None (the opening, lunch, drinks)."""
-    pillar = event.pillar_of(session)
-    if pillar is not None:
-        return pillar.id, pillar.name
-    if session.group is not None and event.network.has_group(session.group):
-        group = event.network.group(session.group)
-        return group.id, group.name
-    return None
-
-
-def present_people(session: Session) -> tuple[str, ...]:
-    """Ids of the people with a visible part (host, chair, vice-chair, moderator, speaker, guest), in the
-    order of the file, each once. Contact persons are organisers' business, not the public's."""
-    seen: list[str] = []
-    for part in session.participants:
-        if part.role in PRESENT_ROLES and part.person not in seen:
-            seen.append(part.person)
-    return tuple(seen)
 
 
 # --- identifiers ----------------------------------------------------------------------------------------
@@ -157,12 +135,8 @@ def _room_of(event: Event, session: Session, names: dict[str, str]) -> str:
     return names.get(session.room, session.room)
 
 
-def _hhmm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 def _duration(session: Session) -> str:
-    return _hhmm(int((session.end - session.start).total_seconds()) // 60)
+    return hhmm(session.end - session.start)
 
 
 def _timeslot(event: Event) -> str:
@@ -170,7 +144,7 @@ def _timeslot(event: Event) -> str:
     moments = [t for b in event.blocks for t in (b.start, b.end)]
     moments += [t for s in event.sessions for t in (s.start, s.end)]
     step = math.gcd(60, *(t.hour * 60 + t.minute for t in moments))
-    return _hhmm(step)
+    return hhmm(timedelta(minutes=step))
 
 
 def _stamp(moment: datetime) -> str:
@@ -209,7 +183,7 @@ def _json_session(event: Event, session: Session, number: int, room: str) -> dic
         "id": number,
         "guid": str(guid),
         "date": _stamp(session.start),
-        "start": session.start.strftime("%H:%M"),
+        "start": hhmm(session.start),
         "end": _stamp(session.end),
         "duration": _duration(session),
         "room": room,
@@ -224,7 +198,8 @@ def _json_session(event: Event, session: Session, number: int, room: str) -> dic
         "description": session.description.strip(),
         "persons": [
             {"name": person_name(event, pid), "guid": str(person_guid(event, pid))}
-            for pid in present_people(session)
+            # Only people with a part in the session, each once: contact persons are not in frab.
+            for pid in dict.fromkeys(session.people_with(*PRESENT_ROLES))
         ],
         "links": [],
         "attachments": [],

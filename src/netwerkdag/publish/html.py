@@ -7,12 +7,24 @@ spreadsheet agree on which session sits in which cell because none of them recom
 
 The page is CSP-friendly: no script, no style attribute, no external font, image or stylesheet; all CSS
 sits in one <style> element. Titles, descriptions and names are escaped (Jinja autoescape); Markdown is
-rendered by `markdown_to_html`, which shows raw HTML as text.
+rendered by `markdown_to_html`, which shows raw HTML as text and an image as its alt text.
+
+Every id in the page is unique and every in-page link resolves: a session's description has the id
+``s-<session id>`` (`session_anchor`), and no structural id of the page starts with ``s-`` (``programme``,
+``sessions``, ``general``, ``pillar_<id>``, ``grid_<date>``...), so a session named like a part of the page
+("programme", "general") cannot take its id. Session ids never hold ``_``, so suffixes such as
+``_title`` and ``_heading`` cannot collide either.
+
+The descriptions list everyone with a role in the session, contact persons last and with their e-mail
+address, as the printed programme does; the exports (frab, iCalendar, spreadsheet) list only the people
+with a part in the session (see `labels.ROLE_LABELS`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gettext
+import itertools
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -28,7 +40,7 @@ from netwerkdag.core.timegrid import BlockKind
 from netwerkdag.core.venue import Room
 from netwerkdag.publish.grid import Cell, Grid, Row, RowKind, build_grids
 from netwerkdag.publish.i18n import format_day, format_time_range, translations
-from netwerkdag.publish.labels import BLOCK_LABELS, KIND_LABELS, N_, ROLE_LABELS, timing_note
+from netwerkdag.publish.labels import BLOCK_LABELS, KIND_LABELS, N_, ROLE_LABELS, place_name, timing_note
 from netwerkdag.publish.markdown import markdown_to_html
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -36,6 +48,15 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 #: Kinds whose sessions are described in the section of their pillar; every other kind is a general part.
 _PILLAR_KINDS = frozenset({SessionKind.PILLAR_MEETING, SessionKind.THEME_GROUP_MEETING})
+
+#: The most room columns a booklet page holds; a day with more rooms is split over several grid pages.
+BOOKLET_ROOMS_PER_PAGE = 6
+
+
+def session_anchor(session_id: str) -> str:
+    """The id of a session's description in the page and the booklet: ``s-`` before the session id, so that
+    it can never equal a structural id of the page (none starts with ``s-``)."""
+    return f"s-{session_id}"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -103,17 +124,58 @@ class AllDayEntry:
 
 @dataclass(frozen=True, slots=True)
 class GridView:
+    """One day's grid. `part` and `parts` number the pieces of a grid split over several booklet pages
+    (1 of 1 for a grid shown whole)."""
+
     id: str
     day: str
     rooms: tuple[Room, ...]
     rows: tuple[RowView, ...]
     all_day: tuple[AllDayEntry, ...]
     uses_group_prefix: bool
+    part: int = 1
+    parts: int = 1
 
     @property
     def dense(self) -> bool:
         """True for a grid that needs smaller type to fit one booklet page."""
         return len(self.rooms) > 6 or len(self.rows) > 15
+
+    def split(self, max_rooms: int) -> tuple[GridView, ...]:
+        """The grid in parts of at most `max_rooms` room columns each, as even as possible (30 rooms at
+        most 6 a part: 5 parts of 6; 7 rooms: 4 and 3). Every part has every row and the time column;
+        a row across the rooms (a transfer, a venue-wide part) is in every part. The notes under the grid
+        (all-day sessions, the legend) go with the last part only. A grid that fits is returned whole."""
+        count = len(self.rooms)
+        parts = -(-count // max_rooms)
+        if parts <= 1:
+            return (self,)
+        bounds = [-(-index * count // parts) for index in range(parts + 1)]
+        pieces = []
+        for number, (first, last) in enumerate(itertools.pairwise(bounds), start=1):
+            rows = tuple(
+                dataclasses.replace(row, cells=row.cells[first:last]) if row.kind == RowKind.ROOMS else row
+                for row in self.rows
+            )
+            final = number == parts
+            pieces.append(
+                GridView(
+                    id=self.id if number == 1 else f"{self.id}_{number}",
+                    day=self.day,
+                    rooms=self.rooms[first:last],
+                    rows=rows,
+                    all_day=self.all_day if final else (),
+                    uses_group_prefix=self.uses_group_prefix and final,
+                    part=number,
+                    parts=parts,
+                )
+            )
+        return tuple(pieces)
+
+    @property
+    def booklet_pages(self) -> tuple[GridView, ...]:
+        """The grid as the booklet prints it: one landscape page per `BOOKLET_ROOMS_PER_PAGE` rooms."""
+        return self.split(BOOKLET_ROOMS_PER_PAGE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +309,7 @@ class _Builder:
                     title=session.title,
                     subtitle=session.subtitle,
                     timing=self.timing(session),
-                    anchor=session.id if session.id in self.described else None,
+                    anchor=session_anchor(session.id) if session.id in self.described else None,
                     joined=joined,
                     accent=self.accent(session) if session.kind in _PILLAR_KINDS else None,
                 )
@@ -273,10 +335,7 @@ class _Builder:
         return CellView(cell.room, self.entries(cell.sessions))
 
     def place(self, session: Session) -> str:
-        if session.room is None or not self.event.has_room(session.room):
-            return self.gettext("Whole venue")
-        room = self.event.room(session.room)
-        return f"{room.heading} ({room.name})" if room.label and room.label != room.name else room.heading
+        return place_name(self.event, session, self.lang)
 
     def session_time(self, session: Session) -> str:
         text = format_time_range(self.local(session.start), self.local(session.end), self.lang)
@@ -346,12 +405,12 @@ class _Builder:
         if not self.event.has_session(session_id):
             return None
         session = self.event.session(session_id)
-        return Link(session.id if session.id in self.described else "", session.title)
+        return Link(session_anchor(session.id) if session.id in self.described else "", session.title)
 
     def description(self, session: Session) -> Description:
         links = (self.link(other) for other in session.combined_with)
         return Description(
-            id=session.id,
+            id=session_anchor(session.id),
             kicker=self.kicker(session),
             title=session.title,
             subtitle=session.subtitle,

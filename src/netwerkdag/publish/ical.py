@@ -28,9 +28,15 @@ from icalendar import Event as VEvent
 from netwerkdag import __version__
 from netwerkdag.core.event import Event
 from netwerkdag.core.sessions import Session
-from netwerkdag.publish.frab import session_track
 from netwerkdag.publish.i18n import LANGUAGES, format_day, translations
-from netwerkdag.publish.labels import KIND_LABELS, PUBLIC_ROLES, ROLE_LABELS, person_with_organisation
+from netwerkdag.publish.labels import (
+    KIND_LABELS,
+    PRESENT_ROLE_ORDER,
+    ROLE_LABELS,
+    person_with_organisation,
+    place_name,
+    session_track,
+)
 from netwerkdag.publish.markdown import markdown_to_text
 
 # --- the time zone --------------------------------------------------------------------------------------
@@ -152,23 +158,25 @@ def session_uid(event: Event, session: Session) -> str:
     return f"{session.id}@{event.slug}.netwerkdag"
 
 
-def location(event: Event, session: Session) -> str:
-    """The LOCATION: "Gravenzaal, Stadhuis Haarlem, Haarlem"; a venue-wide part names the venue only."""
-    room = event.room_of(session)
-    return ", ".join(part for part in (room and room.name, event.venue.name, event.venue.city) if part)
+def location(event: Event, session: Session, lang: str) -> str:
+    """The LOCATION: the place as every format names it (`labels.place_name`), then venue and city, as
+    "Plenair/Zaal 1 (Gravenzaal), Stadhuis Haarlem, Haarlem" or "Hele locatie, Stadhuis Haarlem, Haarlem"."""
+    parts = (place_name(event, session, lang), event.venue.name, event.venue.city)
+    return ", ".join(part for part in parts if part)
 
 
 def people_lines(event: Event, session: Session, lang: str) -> list[str]:
     """One line per role that someone has in the session, as "Voorzitter: Karin Schrederhof (Delft)".
 
-    Roles come in the order of `PUBLIC_ROLES` (host, chair, vice-chair, moderator, speaker, guest), which
-    has no contact persons: they are for organisers, not for the public calendar.
+    Only the people with a part in the session, in the order of `PRESENT_ROLE_ORDER` (host, chair,
+    vice-chair, moderator, speaker, guest). Contact persons are left out of the calendar; the HTML page and
+    the booklet list them with their e-mail address.
     """
     _ = translations(lang).gettext
     lines = []
-    for role in PUBLIC_ROLES:
+    for role in PRESENT_ROLE_ORDER:
         singular, plural = ROLE_LABELS[role]
-        people = [p.person for p in session.participants if p.role is role]
+        people = session.people_with(role)
         if people:
             label = _(singular) if len(people) == 1 else _(plural)
             lines.append(f"{label}: {', '.join(person_with_organisation(event, p) for p in people)}")
@@ -176,7 +184,8 @@ def people_lines(event: Event, session: Session, lang: str) -> list[str]:
 
 
 def description(event: Event, session: Session, lang: str) -> str:
-    """Plain text: the subtitle, the description's paragraphs, then who chairs, speaks and is a guest."""
+    """Plain text: the subtitle, the description's paragraphs, then the people with a part in the session
+    (who hosts, chairs, moderates, speaks or is a guest); no contact persons."""
     parts = [
         session.subtitle or "",
         markdown_to_text(session.description),
@@ -202,7 +211,7 @@ def _vevent(event: Event, session: Session, stamp: datetime, lang: str) -> VEven
     entry.add("dtstart", session.start.astimezone(event.tz))
     entry.add("dtend", session.end.astimezone(event.tz))
     entry.add("summary", session.title)
-    entry.add("location", location(event, session))
+    entry.add("location", location(event, session, lang))
     text = description(event, session, lang)
     if text:
         entry.add("description", text)

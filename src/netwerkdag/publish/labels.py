@@ -1,5 +1,6 @@
 """The words every format uses for the same things, defined once: kinds of session, roles, blocks,
-a session's own times ("tot 15.45 uur"), people with their organisation.
+a session's place ("Plenair/Zaal 1 (Gravenzaal)", "Hele locatie") and track, a session's own times
+("tot 15.45 uur"), clock times as "15:45", people with their organisation.
 
 Message ids are English and marked with `N_`; they are translated where they are shown, through
 `i18n.translations(lang)`, so the HTML page, the booklet, the spreadsheet and the calendar read alike.
@@ -7,8 +8,10 @@ Message ids are English and marked with `N_`; they are translated where they are
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from netwerkdag.core.event import Event
-from netwerkdag.core.sessions import ParticipantRole, Session, SessionKind
+from netwerkdag.core.sessions import PRESENT_ROLES, ParticipantRole, Session, SessionKind
 from netwerkdag.core.timegrid import BlockKind
 from netwerkdag.publish.grid import ends_early, starts_late
 from netwerkdag.publish.i18n import format_time, translations
@@ -31,7 +34,12 @@ KIND_LABELS: dict[SessionKind, str] = {
 }
 
 #: Roles in the order a session lists them, with the label for one person and for several.
-#: Contact persons come last; public calendars and exports leave them out (`PUBLIC_ROLES`).
+#: Contact persons come last. Who is shown where:
+#:
+#: * the HTML page and the booklet list every role, contact persons too, with their e-mail address (the
+#:   printed programme lists them: they are whom to ask about a session);
+#: * the frab persons, the iCalendar description and the spreadsheet's people columns list only the people
+#:   with a part in the session (`PRESENT_ROLE_ORDER`: host, chair, vice-chair, moderator, speaker, guest).
 ROLE_LABELS: dict[ParticipantRole, tuple[str, str]] = {
     ParticipantRole.HOST: (N_("Host"), N_("Hosts")),
     ParticipantRole.CHAIR: (N_("Chair"), N_("Chairs")),
@@ -41,7 +49,9 @@ ROLE_LABELS: dict[ParticipantRole, tuple[str, str]] = {
     ParticipantRole.GUEST: (N_("Guest"), N_("Guests")),
     ParticipantRole.CONTACT: (N_("Contact"), N_("Contacts")),
 }
-PUBLIC_ROLES = tuple(role for role in ROLE_LABELS if role is not ParticipantRole.CONTACT)
+
+#: The roles of `core.sessions.PRESENT_ROLES` (those with a part in the session) in display order.
+PRESENT_ROLE_ORDER: tuple[ParticipantRole, ...] = tuple(role for role in ROLE_LABELS if role in PRESENT_ROLES)
 
 #: Captions of rows that show no session: a transfer, or a block in which nothing is planned.
 BLOCK_LABELS: dict[BlockKind, str] = {
@@ -53,6 +63,40 @@ BLOCK_LABELS: dict[BlockKind, str] = {
     BlockKind.BREAK: N_("Break"),
     BlockKind.DRINKS: N_("Drinks"),
 }
+
+
+def place_name(event: Event, session: Session, lang: str) -> str:
+    """Where a session takes place, as every format that people read names it: the room's heading, with
+    its name when the heading differs ("Plenair/Zaal 1 (Gravenzaal)", "Zaal 2"), or "Hele locatie" for a
+    part that spans the venue (walk-in, lunch, drinks). frab is the exception: it needs a room for every
+    session and keys rooms by name, see `frab.room_names`."""
+    room = event.room_of(session) if session.room is None or event.has_room(session.room) else None
+    if room is None:
+        return translations(lang).gettext("Whole venue")
+    return f"{room.heading} ({room.name})" if room.label and room.label != room.name else room.heading
+
+
+def session_track(event: Event, session: Session) -> tuple[str, str] | None:
+    """The (slug, name) of a session's track: its pillar, else its theme group (for groups outside the
+    pillars, such as Veiligheid), else None (the opening, lunch, drinks). frab's tracks, the iCalendar
+    categories and the spreadsheet agree through this."""
+    pillar = event.pillar_of(session)
+    if pillar is not None:
+        return pillar.id, pillar.name
+    if session.group is not None and event.network.has_group(session.group):
+        group = event.network.group(session.group)
+        return group.id, group.name
+    return None
+
+
+def hhmm(value: datetime | timedelta) -> str:
+    """A clock time or a duration as "HH:MM" ("09:30", "00:45"), the form of machine-read formats (frab,
+    the spreadsheet's Begin and Einde); a datetime is written in its own time zone."""
+    if isinstance(value, datetime):
+        minutes = value.hour * 60 + value.minute
+    else:
+        minutes = int(value.total_seconds()) // 60
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def timing_note(event: Event, session: Session, lang: str) -> str | None:

@@ -2,7 +2,9 @@
 
 The grid follows `grid.build_grids`, the layout the HTML page and the booklet show: a time column, one
 column per room, venue-wide parts and transfers as one text across the rooms. The session list has one
-row per session with plain values (ISO dates, HH:MM times) that sort and filter well.
+row per session with plain values (ISO dates, HH:MM times) that sort and filter well, the place as every
+format names it (`labels.place_name`: "Plenair/Zaal 1 (Gravenzaal)", "Hele locatie") and the people with a
+part in the session (contact persons are in no column).
 
 Spreadsheets run formulas, and titles come from files that many people edit, so every text that starts
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is made inert: in CSV it gets a leading
@@ -30,7 +32,16 @@ from netwerkdag.core.sessions import AudienceRule, ParticipantRole, Session
 from netwerkdag.core.timegrid import Block, BlockKind
 from netwerkdag.publish.grid import RowKind, build_grids
 from netwerkdag.publish.i18n import format_day, format_time_range, translations
-from netwerkdag.publish.labels import BLOCK_LABELS, KIND_LABELS, N_, person_name, timing_note
+from netwerkdag.publish.labels import (
+    BLOCK_LABELS,
+    KIND_LABELS,
+    N_,
+    PRESENT_ROLE_ORDER,
+    hhmm,
+    person_name,
+    place_name,
+    timing_note,
+)
 
 #: The session list's columns. "Id", not "ID": Excel takes a CSV file that starts with "ID" for SYLK.
 SESSION_COLUMNS = (
@@ -48,8 +59,9 @@ SESSION_COLUMNS = (
     N_("Audience"),
 )
 
+#: The people columns: only people with a part in the session (contact persons are in no column).
 CHAIR_ROLES = (ParticipantRole.CHAIR, ParticipantRole.VICE_CHAIR, ParticipantRole.MODERATOR)
-GUEST_ROLES = (ParticipantRole.HOST, ParticipantRole.SPEAKER, ParticipantRole.GUEST)
+GUEST_ROLES = tuple(role for role in PRESENT_ROLE_ORDER if role not in CHAIR_ROLES)
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -68,8 +80,7 @@ def inert_csv(text: str) -> str:
 
 
 def _names(event: Event, session: Session, roles: Sequence[ParticipantRole]) -> str:
-    people = [p.person for p in session.participants if p.role in roles]
-    return ", ".join(dict.fromkeys(person_name(event, p) for p in people))
+    return ", ".join(dict.fromkeys(person_name(event, p) for p in session.people_with(*roles)))
 
 
 def _rule_text(event: Event, rule: AudienceRule, lang: str) -> str:
@@ -91,11 +102,6 @@ def audience_summary(event: Event, session: Session, lang: str) -> str:
     if session.open_to_all:
         return translations(lang).gettext("Everyone")
     return "; ".join(_rule_text(event, rule, lang) for rule in session.audience)
-
-
-def _room_name(event: Event, session: Session) -> str:
-    room = event.room_of(session)
-    return room.name if room else event.venue.name
 
 
 def _ordered(event: Event) -> list[Session]:
@@ -129,9 +135,9 @@ def session_rows(event: Event, *, lang: str = "nl") -> list[list[str]]:
                 pillar.name if pillar else "",
                 group.name if group else "",
                 session.start.date().isoformat(),
-                session.start.strftime("%H:%M"),
-                session.end.strftime("%H:%M"),
-                _room_name(event, session),
+                hhmm(session.start),
+                hhmm(session.end),
+                place_name(event, session, lang),
                 _names(event, session, CHAIR_ROLES),
                 _names(event, session, GUEST_ROLES),
                 audience_summary(event, session, lang),

@@ -16,7 +16,7 @@ import yaml
 from typer.testing import CliRunner
 
 from conftest import RunCli
-from netwerkdag.cli.app import app
+from netwerkdag.cli.app import app, visible
 
 BROKEN = Path(__file__).resolve().parent.parent / "files" / "broken"
 COMMANDS = ["validate", "render", "export", "schema"]
@@ -215,3 +215,102 @@ def test_network_schema_accepts_haarlem_network(haarlem_path: Path) -> None:
     jsonschema.Draft202012Validator(network_schema).validate(yaml_as_json(haarlem_path / "network.yaml"))
     assert result.exit_code == 0
     assert network_schema["title"] == "netwerkdag network file"
+
+
+# --- the language of the output -----------------------------------------------------------------------------
+
+
+def english_copy(haarlem_path: Path, target: Path) -> Path:
+    """The Haarlem example with `language: en`: the event's own language is English."""
+    target.mkdir()
+    text = (haarlem_path / "event.yaml").read_text(encoding="utf-8")
+    assert "  language: nl\n" in text
+    (target / "event.yaml").write_text(text.replace("  language: nl\n", "  language: en\n"), encoding="utf-8")
+    (target / "network.yaml").write_bytes((haarlem_path / "network.yaml").read_bytes())
+    return target
+
+
+def categories(ical_text: str) -> list[str]:
+    return [
+        line.removeprefix("CATEGORIES:") for line in ical_text.splitlines() if line.startswith("CATEGORIES:")
+    ]
+
+
+def test_export_ical_follows_lang_option(haarlem_path: Path, run_cli: RunCli) -> None:
+    result = run_cli("export", str(haarlem_path), "-f", "ical", "--lang", "en")
+
+    assert result.returncode == 0
+    assert categories(result.stdout)[:3] == ["Get-together", "Plenary", "Pillar meeting,Sociaal"]
+
+
+def test_export_ical_of_dutch_event_is_dutch_by_default(haarlem_path: Path, run_cli: RunCli) -> None:
+    result = run_cli("export", str(haarlem_path), "-f", "ical")
+
+    assert result.returncode == 0
+    assert categories(result.stdout)[:3] == ["Ontmoeting", "Plenair", "Pijlerbijeenkomst,Sociaal"]
+
+
+def test_event_in_english_is_published_in_english_by_default(
+    haarlem_path: Path, tmp_path: Path, run_cli: RunCli
+) -> None:
+    event = english_copy(haarlem_path, tmp_path / "en")
+
+    rendered = run_cli("render", str(event), "--out", str(tmp_path / "out"))
+    table = run_cli("export", str(event), "-f", "csv")
+    calendar = run_cli("export", str(event), "-f", "ical")
+
+    assert rendered.returncode == 0
+    assert '<html lang="en">' in (tmp_path / "out" / "programma.html").read_text(encoding="utf-8")
+    assert table.stdout.splitlines()[0].startswith("Id,Title,")
+    assert categories(calendar.stdout)[:2] == ["Get-together", "Plenary"]
+
+
+def test_lang_option_overrides_the_events_language(
+    haarlem_path: Path, tmp_path: Path, run_cli: RunCli
+) -> None:
+    event = english_copy(haarlem_path, tmp_path / "en")
+
+    table = run_cli("export", str(event), "-f", "csv", "--lang", "nl")
+
+    assert table.returncode == 0
+    assert table.stdout.splitlines()[0].startswith("Id,Titel,")
+
+
+# --- no terminal escape sequences from the user's text ------------------------------------------------------
+
+
+def test_visible_escapes_control_characters_and_keeps_the_rest() -> None:
+    text = "Zaal\x1b[31m rood\x07 \u202eomgekeerd\u2028regel\tTab \udcff ‘één’ 🎉"
+
+    assert visible(text) == "Zaal\\x1b[31m rood\\x07 \\u202eomgekeerd\\u2028regel\\x09Tab \\udcff ‘één’ 🎉"
+
+
+def test_report_shows_escape_sequences_from_the_file_escaped(tmp_path: Path, run_cli: RunCli) -> None:
+    text = (BROKEN / "unknown-room" / "event.yaml").read_text(encoding="utf-8")
+    (tmp_path / "event.yaml").write_text(
+        text.replace("  title: Testdag\n", '  title: Testdag\n  "x\\e[2J\\e]0;titel\\a": 1\n'),
+        encoding="utf-8",
+    )
+
+    result = run_cli("validate", "event.yaml", cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "error event.yaml:14:3: event.x\\x1b[2J\\x1b]0;titel\\x07: "
+        "unknown field 'x\\x1b[2J\\x1b]0;titel\\x07' [unknown-field]"
+    )
+    assert "\x1b" not in result.stderr
+
+
+def test_validate_summary_shows_direction_controls_escaped(tmp_path: Path, run_cli: RunCli) -> None:
+    text = (BROKEN / "unknown-room" / "event.yaml").read_text(encoding="utf-8").replace("zaal-9", "zaal-1")
+    (tmp_path / "event.yaml").write_text(
+        text.replace("  title: Testdag\n", '  title: "Test\\u202Edag"\n'), encoding="utf-8"
+    )
+
+    result = run_cli("validate", "event.yaml", cwd=tmp_path)
+
+    assert result.returncode == 0
+    assert (
+        result.stdout == "ok testdag: Test\\u202edag, 2023-02-10, 2 rooms, 3 blocks, 1 sessions, 2 people\n"
+    )

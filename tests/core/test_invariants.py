@@ -7,7 +7,7 @@ one thing and expects the exact problem (code, message, path, hint) or none.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from netwerkdag.core.event import Event, GroupDay, GroupStatus
-from netwerkdag.core.invariants import check_event
+from netwerkdag.core.invariants import MAX_CLASHES, check_event
 from netwerkdag.core.network import Network, Organisation, Person, Pillar, ThemeGroup
 from netwerkdag.core.problems import Problem
 from netwerkdag.core.sessions import AudienceRule, Participant, ParticipantRole, Session, SessionKind
@@ -710,7 +710,7 @@ def test_group_day_of_unknown_or_repeated_group_is_reported() -> None:
         GroupDay("woningmarkt", GroupStatus.NOT_MEETING),
     )
 
-    problems = check_event(make_event(group_days=days))
+    problems = check_event(make_event(group_days=days, sessions=(group_meeting(),)))
 
     assert problems == [
         Problem(
@@ -726,3 +726,230 @@ def test_group_day_of_unknown_or_repeated_group_is_reported() -> None:
             "list each theme group once",
         ),
     ]
+
+
+# --- sessions and availability lie within the event's dates -------------------------------------------------
+
+
+def test_all_day_session_on_a_day_outside_the_event_is_reported() -> None:
+    next_day = date(2023, 2, 11)
+    inside = session("netwerken", None, "zaal-2", all_day=True)
+    outside = session(
+        "netwerken", None, "zaal-2", all_day=True, start=at("00:00", next_day), end=at("23:59", next_day)
+    )
+
+    sound = check_event(make_event(sessions=(inside,)))
+    broken = check_event(make_event(sessions=(outside,)))
+
+    assert sound == []
+    assert broken == [
+        Problem(
+            "session-outside-event",
+            "all-day session 'netwerken' is on 2023-02-11, "
+            "outside the event's dates 2023-02-10 to 2023-02-10",
+            ("event", "sessions", 0, "date"),
+            "give it a date within the event, or extend the event's end_date",
+        )
+    ]
+
+
+def test_availability_window_on_a_day_outside_the_event_is_reported() -> None:
+    day_before = date(2023, 2, 9)
+    inside = MappingProxyType({"bram": (Window(at("10:00"), at("12:00")),)})
+    outside = MappingProxyType(
+        {"bram": (Window(at("10:00"), at("12:00")), Window(at("10:00", day_before), at("12:00", day_before)))}
+    )
+
+    sound = check_event(make_event(availability=inside))
+    broken = check_event(make_event(availability=outside))
+
+    assert sound == []
+    assert broken == [
+        Problem(
+            "window-outside-event",
+            "availability window 10:00-12:00 of 'bram' is on 2023-02-09, "
+            "outside the event's dates 2023-02-10 to 2023-02-10",
+            ("event", "availability", "bram", 1, "date"),
+            "give the window a date within the event, or leave the date out for its first day",
+        )
+    ]
+
+
+# --- combined sessions share block and place ----------------------------------------------------------------
+
+
+def test_session_combined_with_itself_is_reported() -> None:
+    problems = check_event(make_event(sessions=(session("overleg", combined_with=("overleg",)),)))
+
+    assert problems == [
+        Problem(
+            "combined-with-itself",
+            "session 'overleg' names itself in `combined_with`",
+            ("event", "sessions", 0, "combined_with", 0),
+            "list only the other sessions that share its room and time",
+        )
+    ]
+
+
+def test_combined_sessions_in_one_room_and_block_are_sound() -> None:
+    rooms = (session("overleg"), session("bestuur", combined_with=("overleg",)))
+    venue = (
+        session("lunch", room=None, venue_wide=True),
+        session("bestuur", room=None, venue_wide=True, combined_with=("lunch",)),
+    )
+
+    assert check_event(make_event(sessions=rooms)) == []
+    assert check_event(make_event(sessions=venue)) == []
+
+
+@pytest.mark.parametrize(
+    ("other", "apart"),
+    [
+        (session("lunch", room=None, venue_wide=True), "places (room 'zaal-1' and the whole venue)"),
+        (session("lunch", room="zaal-2"), "places (room 'zaal-1' and room 'zaal-2')"),
+        (session("lunch", "ronde-2"), "blocks (block 'ronde-1' and block 'ronde-2')"),
+        (session("lunch", None, "zaal-1", all_day=True), "blocks (block 'ronde-1' and all day)"),
+    ],
+    ids=["room-and-venue-wide", "two-rooms", "two-blocks", "block-and-all-day"],
+)
+def test_combined_sessions_apart_are_reported_once(other: Session, apart: str) -> None:
+    # Both name each other: one problem, where the pair is first named.
+    overleg = session("overleg", combined_with=("lunch",))
+
+    problems = check_event(make_event(sessions=(overleg, replace(other, combined_with=("overleg",)))))
+
+    assert [p for p in problems if p.code == "combined-apart"] == [
+        Problem(
+            "combined-apart",
+            f"session 'overleg' is combined with 'lunch', but they are in different {apart}",
+            ("event", "sessions", 0, "combined_with", 0),
+            "combined sessions share one block and one room (or are both venue-wide): move one of them, "
+            "or remove it from `combined_with`",
+        )
+    ]
+
+
+# --- meetings name what meets -------------------------------------------------------------------------------
+
+
+def test_pillar_meeting_without_pillar_is_reported() -> None:
+    kind = SessionKind.PILLAR_MEETING
+
+    sound = check_event(make_event(sessions=(session("pijler", kind=kind, pillar="sociaal"),)))
+    broken = check_event(make_event(sessions=(session("pijler", kind=kind),)))
+
+    assert sound == []
+    assert broken == [
+        Problem(
+            "missing-pillar",
+            "pillar meeting 'pijler' names no pillar",
+            ("event", "sessions", 0, "pillar"),
+            "add `pillar: <pillar id>`",
+        )
+    ]
+
+
+def test_group_listed_as_meeting_has_a_session() -> None:
+    meets = (GroupDay("woningmarkt", GroupStatus.MEETS),)
+
+    sound = check_event(make_event(group_days=meets, sessions=(group_meeting(),)))
+    broken = check_event(make_event(group_days=meets))
+
+    assert sound == []
+    assert broken == [
+        Problem(
+            "group-meets-without-session",
+            "theme group 'woningmarkt' meets today, yet no session is its meeting",
+            ("event", "theme_groups", 0, "status"),
+            "add its session with `group: woningmarkt`, or set the status to `not-meeting`",
+        )
+    ]
+
+
+def test_empty_audience_means_not_set_and_is_no_problem() -> None:
+    assert check_event(make_event(sessions=(session("overleg", audience=()),))) == []
+
+
+# --- every time exists on the clock -------------------------------------------------------------------------
+
+SPRING = date(2023, 3, 26)  # summer time begins: 02:00 becomes 03:00 in Europe/Amsterdam
+AUTUMN = date(2023, 10, 29)  # summer time ends: 02:00-03:00 comes twice
+
+
+def night_grid(day: date, start: str) -> tuple[Block, ...]:
+    return (Block("nacht", BlockKind.PARALLEL, at(start, day), at("04:00", day)),)
+
+
+SKIPPED_HINT = "the clocks go forward from 02:00 to 03:00 that day: choose a time before 02:00 or from 03:00"
+
+
+def test_block_in_the_skipped_hour_is_reported() -> None:
+    spring = {"start_date": SPRING, "end_date": SPRING, "sessions": ()}
+
+    sound = check_event(make_event(**spring, blocks=night_grid(SPRING, "01:30")))
+    broken = check_event(make_event(**spring, blocks=night_grid(SPRING, "02:30")))
+
+    assert sound == []
+    assert broken == [
+        Problem(
+            "nonexistent-time",
+            "block 'nacht' starts at 02:30 on 2023-03-26, a time that does not exist in Europe/Amsterdam",
+            ("event", "blocks", 0, "start"),
+            SKIPPED_HINT,
+        )
+    ]
+
+
+def test_own_session_time_and_window_in_the_skipped_hour_are_reported() -> None:
+    grid = night_grid(SPRING, "01:00")
+    spring = {"start_date": SPRING, "end_date": SPRING, "blocks": grid}
+    whole_block = session("gesprek", "nacht", start=at("01:00", SPRING), end=at("04:00", SPRING))
+    own_end = replace(whole_block, end=at("02:15", SPRING))
+    window = MappingProxyType({"bram": (Window(at("01:00", SPRING), at("02:45", SPRING)),)})
+
+    sound = check_event(make_event(**spring, sessions=(whole_block,)))
+    broken = check_event(make_event(**spring, sessions=(own_end,), availability=window))
+
+    assert sound == []
+    assert broken == [
+        Problem(
+            "nonexistent-time",
+            "session 'gesprek' ends at 02:15 on 2023-03-26, a time that does not exist in Europe/Amsterdam",
+            ("event", "sessions", 0, "end"),
+            SKIPPED_HINT,
+        ),
+        Problem(
+            "nonexistent-time",
+            "the availability of 'bram' ends at 02:45 on 2023-03-26, a time that does not exist in "
+            "Europe/Amsterdam",
+            ("event", "availability", "bram", 0, "end"),
+            SKIPPED_HINT,
+        ),
+    ]
+
+
+def test_repeated_hour_in_autumn_is_sound_and_means_its_first_occurrence() -> None:
+    grid = night_grid(AUTUMN, "02:30")
+
+    problems = check_event(make_event(start_date=AUTUMN, end_date=AUTUMN, blocks=grid, sessions=()))
+
+    assert problems == []
+    assert grid[0].start.utcoffset() == timedelta(hours=2)  # 02:30 summer time, the first of the two
+
+
+# --- a file with thousands of clashes -----------------------------------------------------------------------
+
+
+def test_clashes_beyond_the_limit_are_summed_up_in_one_problem() -> None:
+    sessions = tuple(session(f"overleg-{n}") for n in range(50))  # 1,225 pairs in one room at once
+
+    problems = check_event(make_event(sessions=sessions))
+
+    assert len(problems) == MAX_CLASHES + 1
+    assert problems[0] == double_booked("overleg-0", "overleg-1", "room 'zaal-1'")
+    assert problems[-1] == Problem(
+        "too-many-clashes",
+        "more than 1,000 clashes; only 1,000 of them are listed",
+        ("event", "sessions"),
+        "most clashes come from a few sessions in the wrong block or room: fix those and check again",
+    )

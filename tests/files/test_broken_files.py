@@ -85,6 +85,17 @@ def test_corpus_covers_every_kind_of_mistake() -> None:
         "group-not-meeting-has-session",
         "missing-merged-into",
         "file-not-found",
+        "not-a-file",
+        "multi-line-text",
+        "conflicting-fields",
+        "missing-room",
+        "missing-pillar",
+        "combined-apart",
+        "group-meets-without-session",
+        "session-outside-event",
+        "window-outside-event",
+        "nonexistent-time",
+        "bad-network-path",
     }
 
 
@@ -374,3 +385,88 @@ def test_docs_show_the_real_messages() -> None:
 
     for case in ("several-rule-errors", "several-format-errors"):
         assert (BROKEN / case / "expected.txt").read_text(encoding="utf-8") in docs
+
+
+def test_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path, run_cli: RunCli) -> None:
+    os.mkfifo(tmp_path / "event.yaml")
+
+    result = run_cli("validate", "event.yaml", cwd=tmp_path)
+
+    assert_user_error(
+        result,
+        "error event.yaml is a named pipe, not a file netwerkdag can read [not-a-file]\n"
+        "    → event and network files are plain YAML files: check the path\n"
+        "1 problem found.\n",
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero on this system")
+def test_endless_device_is_refused_without_reading_it(run_cli: RunCli) -> None:
+    result = run_cli("validate", "/dev/zero")
+
+    assert_user_error(
+        result,
+        "error /dev/zero is a device, not a file netwerkdag can read [not-a-file]\n"
+        "    → event and network files are plain YAML files: check the path\n"
+        "1 problem found.\n",
+    )
+
+
+def event_with_network_file(folder: Path, network: str) -> None:
+    """The `unknown-room` case, sound, with its network in a file that `network:` names."""
+    text = (BROKEN / "unknown-room" / "event.yaml").read_text(encoding="utf-8").replace("zaal-9", "zaal-1")
+    net, event = text.split("event:\n", 1)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "event.yaml").write_text(f"network: {network}\nevent:\n{event}", encoding="utf-8")
+    (folder / "network-file.yaml").write_text(
+        "\n".join(line.removeprefix("  ") for line in net.splitlines()[1:]) + "\n", encoding="utf-8"
+    )
+
+
+def test_network_file_linked_from_inside_the_folder_is_read(tmp_path: Path) -> None:
+    event_with_network_file(tmp_path / "dag", "netwerk.yaml")
+    (tmp_path / "dag" / "netwerk.yaml").symlink_to("network-file.yaml")
+
+    assert load_event(tmp_path / "dag").network.id == "g40"
+
+
+def test_network_file_linked_from_outside_the_folder_is_refused(tmp_path: Path, run_cli: RunCli) -> None:
+    event_with_network_file(tmp_path / "elders", "netwerk.yaml")
+    event_with_network_file(tmp_path / "dag", "netwerk.yaml")
+    (tmp_path / "dag" / "netwerk.yaml").symlink_to(tmp_path / "elders" / "network-file.yaml")
+
+    result = run_cli("validate", "dag", cwd=tmp_path)
+
+    assert_user_error(
+        result,
+        "error dag/event.yaml:1:10: network: the network file 'netwerk.yaml' lies outside the event's folder "
+        "[bad-network-path]\n"
+        "    → name a .yaml file in the event's folder, such as network.yaml, or put the network inline\n"
+        "1 problem found.\n",
+    )
+
+
+def test_network_file_that_is_not_a_mapping_is_not_quoted(run_cli: RunCli) -> None:
+    # The file holds a secret, so that a message quoting it would show.
+    case = BROKEN / "network-file-not-a-mapping"
+    assert (case / "network.yaml").read_text(encoding="utf-8") == "s3cr3t-hunter2\n"
+
+    result = run_cli("validate", str(case))
+
+    assert result.returncode == 1
+    assert "s3cr3t" not in result.stderr
+
+
+def test_byte_order_mark_and_windows_line_endings_keep_the_places(tmp_path: Path, run_cli: RunCli) -> None:
+    text = (BROKEN / "unknown-room" / "event.yaml").read_text(encoding="utf-8")
+    (tmp_path / "windows").mkdir()
+    (tmp_path / "windows" / "event.yaml").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+
+    result = run_cli("validate", "windows", cwd=tmp_path)
+
+    assert_user_error(
+        result,
+        (BROKEN / "unknown-room" / "expected.txt")
+        .read_text(encoding="utf-8")
+        .replace("unknown-room/", "windows/"),
+    )

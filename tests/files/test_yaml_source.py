@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from netwerkdag.core.problems import Location, NetwerkdagError, Problem
-from netwerkdag.files.yaml_source import MAX_DEPTH, SourceDocument, parse_yaml, read_yaml
+from netwerkdag.files import yaml_source
+from netwerkdag.files.yaml_source import MAX_CHARACTERS, MAX_DEPTH, SourceDocument, parse_yaml, read_yaml
 
 
 def problems_of(text: str) -> list[Problem]:
@@ -140,3 +141,100 @@ def test_libyaml_and_pure_python_read_the_same(haarlem_path: Path, monkeypatch: 
 
     assert fast == slow
     assert fast.data["extra"] == ["é", None, "", {"a": "🎉"}]
+
+
+def test_surrogate_escape_in_a_value_or_key_is_an_error_with_its_place() -> None:
+    problems = problems_of('title: "Lach \\uD83D\\uDE00"\n"sleutel \\uDC00": 1\n')
+
+    assert problems == [
+        Problem(
+            "bad-character",
+            "the text holds U+D83D, half of a character written as a \\u escape; YAML cannot join two halves",
+            ("title",),
+            "write the character itself, or as one escape of eight digits such as \\U0001F600",
+            Location("e.yaml", 1, 8),
+        ),
+        Problem(
+            "bad-character",
+            "the text holds U+DC00, half of a character written as a \\u escape; YAML cannot join two halves",
+            (),
+            "write the character itself, or as one escape of eight digits such as \\U0001F600",
+            Location("e.yaml", 2, 1),
+        ),
+    ]
+
+
+def test_character_escape_of_eight_digits_is_one_character() -> None:
+    assert parse_yaml('title: "Lach \\U0001F600"\n', "e.yaml").data == {"title": "Lach 😀"}
+
+
+def test_aliases_cannot_repeat_text_beyond_bounds() -> None:
+    # Few values, but each alias repeats 100,000 characters: 50 of them make 5 million.
+    text = "a: &a " + "x" * 100_000 + "\nb: [" + ", ".join(["*a"] * 50) + "]\n"
+
+    problems = problems_of(text)
+
+    assert [(p.code, p.message) for p in problems] == [
+        ("too-large", f"the document expands to more than {MAX_CHARACTERS:,} characters of text")
+    ]
+
+
+# --- only regular files, and never more than the limit -----------------------------------------------------
+
+
+def test_read_yaml_refuses_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "event.yaml").mkdir()
+
+    with pytest.raises(NetwerkdagError) as raised:
+        read_yaml(tmp_path / "event.yaml", shown_as="event.yaml")
+
+    assert raised.value.problems == [
+        Problem(
+            "not-a-file",
+            "event.yaml is a folder, not a file netwerkdag can read",
+            (),
+            "event and network files are plain YAML files: check the path",
+        )
+    ]
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero on this system")
+def test_read_yaml_refuses_a_device_without_reading_it() -> None:
+    with pytest.raises(NetwerkdagError) as raised:
+        read_yaml(Path("/dev/zero"))
+
+    assert raised.value.problems == [
+        Problem(
+            "not-a-file",
+            "/dev/zero is a device, not a file netwerkdag can read",
+            (),
+            "event and network files are plain YAML files: check the path",
+        )
+    ]
+
+
+STATUS = Path("/proc/self/status")
+
+
+@pytest.mark.skipif(not STATUS.is_file(), reason="no /proc on this system")
+def test_read_yaml_reads_no_further_than_the_limit_whatever_the_size_on_disk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # /proc files are regular files whose size on disk is 0, however much they hold.
+    assert STATUS.stat().st_size == 0
+    assert len(STATUS.read_bytes()) > 100
+    monkeypatch.setattr(yaml_source, "MAX_BYTES", 100)
+
+    with pytest.raises(NetwerkdagError) as raised:
+        read_yaml(STATUS, shown_as="status")
+
+    assert raised.value.problems == [
+        Problem(
+            "file-too-large",
+            "the file is larger than 100 bytes; an event or network file may be at most 100 bytes",
+            (),
+            "an event file describes one network day in a few hundred lines: check that this is the right "
+            "file",
+            Location("status", 1, 1),
+        )
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -37,25 +38,49 @@ PathArg = Annotated[
 ]
 
 
+#: Characters that steer the terminal or the reading order rather than show: bidirectional embeddings,
+#: overrides and isolates (besides the control characters and line separators found by category).
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def visible(text: str) -> str:
+    """`text` with every control character written out as an escape (ESC as ``\\x1b``, a line separator as
+    ``\\u2028``), so that a file name, a key or a value from a file cannot move the cursor, recolour or
+    retitle the terminal, or reorder the line it is printed in. A surrogate half (from a file name that is
+    not UTF-8) is escaped too: it cannot be written as UTF-8 at all."""
+    if text.isprintable():  # the common case: nothing to escape (a space is printable, a tab is not)
+        return text
+    shown = []
+    for char in text:
+        if char in _BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp"):
+            code = ord(char)
+            shown.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            shown.append(char)
+    return "".join(shown)
+
+
 def report(error: NetwerkdagError) -> None:
     """Print every problem of a user error to stderr: one line each, location first, then its hint.
 
     ``error event.yaml:12:13: event.sessions[0].room: unknown room 'zaal-9' [unknown-room]``
     ``    → use one of: zaal-1, zaal-2``
+
+    Every part may quote the user's own text, so control characters in it are shown escaped.
     """
     count = len(error.problems)
     for problem in error.problems:
         line = Text.assemble(("error", "bold red"), " ")
         if problem.location:
-            line.append(f"{problem.location}: ")
+            line.append(f"{visible(str(problem.location))}: ")
         if problem.path:
-            line.append(problem.field, style="bold")
+            line.append(visible(problem.field), style="bold")
             line.append(": ")
-        line.append(problem.message)
+        line.append(visible(problem.message))
         line.append(f" [{problem.code}]", style="dim")
         err.print(line)
         if problem.hint:
-            err.print(Text(f"    → {problem.hint}", style="dim"))
+            err.print(Text(f"    → {visible(problem.hint)}", style="dim"))
     err.print(f"{count} problem{'s' if count != 1 else ''} found.")
 
 
@@ -106,8 +131,10 @@ def validate(path: PathArg) -> None:
     rooms, sessions = len(event.rooms), len(event.sessions)
     summary = Text.assemble(
         ("ok", "green"),
-        f" {event.slug}: {event.title}, {event.start_date.isoformat()}, {rooms} rooms, {len(event.blocks)} "
-        f"blocks, {sessions} sessions, {len(event.network.people)} people",
+        visible(
+            f" {event.slug}: {event.title}, {event.start_date.isoformat()}, {rooms} rooms, "
+            f"{len(event.blocks)} blocks, {sessions} sessions, {len(event.network.people)} people"
+        ),
     )
     out.print(summary)
 
@@ -126,7 +153,17 @@ class ExportFormat(StrEnum):
     csv_grid = "csv-grid"
 
 
-LangOption = Annotated[Language, typer.Option("--lang", help="Language of the output.")]
+LangOption = Annotated[
+    Language | None,
+    typer.Option(
+        "--lang", help="Language of the output; default: the event's own `language:`.", show_default=False
+    ),
+]
+
+
+def output_language(event: Event, lang: Language | None) -> str:
+    """The language to publish in: the one asked for, else the event's own."""
+    return lang.value if lang is not None else event.language
 
 
 @app.command()
@@ -135,21 +172,22 @@ def render(
     out_dir: Annotated[
         Path, typer.Option("--out", help="Folder to write programma.html and programma.pdf to.")
     ],
-    lang: LangOption = Language.nl,
+    lang: LangOption = None,
 ) -> None:
     """Publish the programme as one self-contained HTML page and a PDF booklet."""
     event = guarded(lambda: load(path))  # first: a broken file is reported before anything else runs
     from netwerkdag.publish.html import render_html
     from netwerkdag.publish.pdf import render_pdf
 
-    html = render_html(event, lang=lang.value)
-    pdf = render_pdf(event, lang=lang.value)
+    language = output_language(event, lang)
+    html = render_html(event, lang=language)
+    pdf = render_pdf(event, lang=language)
     targets = {out_dir / "programma.html": html.encode("utf-8"), out_dir / "programma.pdf": pdf}
     with user_errors():
         for target, data in targets.items():
             write_output(target, data)
     for target in targets:
-        out.print(str(target))
+        out.print(visible(str(target)))
 
 
 @app.command()
@@ -159,7 +197,7 @@ def export(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write; standard output if omitted.")
     ] = None,
-    lang: LangOption = Language.nl,
+    lang: LangOption = None,
 ) -> None:
     """Export the programme: frab schedule XML or JSON, iCalendar, or the grid and sessions as XLSX/CSV.
 
@@ -171,13 +209,15 @@ def export(
     event = guarded(lambda: load(path))  # first: a broken file is reported before anything else runs
     from netwerkdag.publish import frab, ical, tables
 
+    language = output_language(event, lang)
+    # frab carries the event's language as data and has no labels of its own to translate.
     producers: dict[ExportFormat, Callable[[], bytes]] = {
         ExportFormat.frab_xml: lambda: frab.frab_xml(event).encode("utf-8"),
         ExportFormat.frab_json: lambda: frab.frab_json_text(event).encode("utf-8"),
-        ExportFormat.ical: lambda: ical.ical(event),
-        ExportFormat.xlsx: lambda: tables.workbook(event, lang=lang.value),
-        ExportFormat.csv: lambda: tables.sessions_csv(event, lang=lang.value).encode("utf-8"),
-        ExportFormat.csv_grid: lambda: tables.grid_csv(event, lang=lang.value).encode("utf-8"),
+        ExportFormat.ical: lambda: ical.ical(event, lang=language),
+        ExportFormat.xlsx: lambda: tables.workbook(event, lang=language),
+        ExportFormat.csv: lambda: tables.sessions_csv(event, lang=language).encode("utf-8"),
+        ExportFormat.csv_grid: lambda: tables.grid_csv(event, lang=language).encode("utf-8"),
     }
     data = producers[format]()
     if output is None:
@@ -185,7 +225,7 @@ def export(
         sys.stdout.buffer.flush()
     else:
         guarded(lambda: write_output(output, data))
-        err.print(f"wrote {output}")
+        err.print(f"wrote {visible(str(output))}")
 
 
 @app.command()

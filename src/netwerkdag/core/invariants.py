@@ -7,14 +7,17 @@ sessions in file order for exactly this reason.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import replace
-from itertools import combinations
+import heapq
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from itertools import islice
 
 from netwerkdag.core.event import Event, GroupStatus
 from netwerkdag.core.problems import Path, Problem
-from netwerkdag.core.sessions import PRESENT_ROLES, Session
-from netwerkdag.core.timegrid import Block, BlockKind
+from netwerkdag.core.sessions import PRESENT_ROLES, Session, SessionKind
+from netwerkdag.core.timegrid import Block, BlockKind, exists_on_clock, skipped_span
 
 
 def _hhmm(value: object) -> str:
@@ -130,28 +133,64 @@ def _check_grid(event: Event) -> list[Problem]:
                     "give the block a date within the event, or extend the event's end_date",
                 )
             )
-    indexed = list(enumerate(event.blocks))
-    for (_, a), (j, b) in combinations(indexed, 2):
-        if a.end > a.start and b.end > b.start and a.window.overlaps(b.window):
-            problems.append(
-                Problem(
-                    "blocks-overlap",
-                    f"block '{b.id}' ({_hhmm(b.start)}-{_hhmm(b.end)}) overlaps block '{a.id}' "
-                    f"({_hhmm(a.start)}-{_hhmm(a.end)})",
-                    ("event", "blocks", j, "start"),
-                    "blocks of the grid follow each other; a transfer is a block of its own",
-                )
-            )
+    sound = ((i, b.start, b.end) for i, b in enumerate(event.blocks) if b.end > b.start)
+    problems += _capped(_block_overlaps(event, _overlapping(sound)), ("event", "blocks"))
     return problems
 
 
-def _check_session_refs(event: Event, i: int, s: Session) -> list[Problem]:
+def _block_overlaps(
+    event: Event, pairs: Iterator[tuple[int, int]]
+) -> Iterator[tuple[tuple[int, ...], Problem]]:
+    for i, j in pairs:
+        a, b = event.blocks[i], event.blocks[j]
+        yield (
+            (i, j),
+            Problem(
+                "blocks-overlap",
+                f"block '{b.id}' ({_hhmm(b.start)}-{_hhmm(b.end)}) overlaps block '{a.id}' "
+                f"({_hhmm(a.start)}-{_hhmm(a.end)})",
+                ("event", "blocks", j, "start"),
+                "blocks of the grid follow each other; a transfer is a block of its own",
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Ids:
+    """The ids of each kind, sorted once for hints, and the block ids that are defined more than once:
+    checking a session then costs a few lookups, not a pass over the network."""
+
+    people: tuple[str, ...]
+    groups: tuple[str, ...]
+    pillars: tuple[str, ...]
+    organisations: tuple[str, ...]
+    rooms: tuple[str, ...]
+    blocks: tuple[str, ...]
+    sessions: tuple[str, ...]
+    repeated_blocks: frozenset[str]
+
+    @classmethod
+    def of(cls, event: Event) -> _Ids:
+        net = event.network
+        return cls(
+            people=tuple(sorted(p.id for p in net.people)),
+            groups=tuple(sorted(g.id for g in net.groups)),
+            pillars=tuple(sorted(p.id for p in net.pillars)),
+            organisations=tuple(sorted(o.id for o in net.organisations)),
+            rooms=tuple(sorted(r.id for r in event.rooms)),
+            blocks=tuple(sorted(b.id for b in event.blocks)),
+            sessions=tuple(sorted(s.id for s in event.sessions)),
+            repeated_blocks=frozenset(i for i, n in Counter(b.id for b in event.blocks).items() if n > 1),
+        )
+
+
+def _check_session_refs(event: Event, ids: _Ids, i: int, s: Session) -> list[Problem]:
     net = event.network
     base: Path = ("event", "sessions", i)
     problems: list[Problem] = []
     if s.block is not None:
         if not event.has_block(s.block):
-            problems.append(_unknown("block", s.block, (*base, "block"), (b.id for b in event.blocks)))
+            problems.append(_unknown("block", s.block, (*base, "block"), ids.blocks))
         else:
             block = event.block(s.block)
             if block.kind is BlockKind.TRANSFER:
@@ -164,37 +203,43 @@ def _check_session_refs(event: Event, i: int, s: Session) -> list[Problem]:
                     )
                 )
     if s.room is not None and not event.has_room(s.room):
-        problems.append(_unknown("room", s.room, (*base, "room"), (r.id for r in event.rooms)))
+        problems.append(_unknown("room", s.room, (*base, "room"), ids.rooms))
     if s.group is not None and not net.has_group(s.group):
-        problems.append(_unknown("group", s.group, (*base, "group"), (g.id for g in net.groups)))
+        problems.append(_unknown("group", s.group, (*base, "group"), ids.groups))
     if s.pillar is not None and not net.has_pillar(s.pillar):
-        problems.append(_unknown("pillar", s.pillar, (*base, "pillar"), (p.id for p in net.pillars)))
-    person_ids = [p.id for p in net.people]
+        problems.append(_unknown("pillar", s.pillar, (*base, "pillar"), ids.pillars))
     for j, part in enumerate(s.participants):
         if not net.has_person(part.person):
-            problems.append(_unknown("person", part.person, (*base, "participants", j, "person"), person_ids))
+            problems.append(_unknown("person", part.person, (*base, "participants", j, "person"), ids.people))
     for j, other in enumerate(s.combined_with):
         if not event.has_session(other):
-            problems.append(
-                _unknown("session", other, (*base, "combined_with", j), (x.id for x in event.sessions))
-            )
+            problems.append(_unknown("session", other, (*base, "combined_with", j), ids.sessions))
     for j, rule in enumerate(s.audience):
         for field, values, known in (
-            ("groups", rule.groups, [g.id for g in net.groups]),
-            ("pillars", rule.pillars, [p.id for p in net.pillars]),
-            ("organisations", rule.organisations, [o.id for o in net.organisations]),
+            ("groups", rule.groups, ids.groups),
+            ("pillars", rule.pillars, ids.pillars),
+            ("organisations", rule.organisations, ids.organisations),
         ):
             for value in sorted(set(values) - set(known)):
                 problems.append(
                     _unknown(field.removesuffix("s"), value, (*base, "audience", j, field), known)
                 )
-    if s.kind == "theme-group-meeting" and s.group is None:
+    if s.kind is SessionKind.THEME_GROUP_MEETING and s.group is None:
         problems.append(
             Problem(
                 "missing-group",
                 f"theme-group meeting '{s.id}' names no theme group",
                 (*base, "group"),
                 "add `group: <theme group id>`",
+            )
+        )
+    if s.kind is SessionKind.PILLAR_MEETING and s.pillar is None:
+        problems.append(
+            Problem(
+                "missing-pillar",
+                f"pillar meeting '{s.id}' names no pillar",
+                (*base, "pillar"),
+                "add `pillar: <pillar id>`",
             )
         )
     if s.block is None and not s.all_day:
@@ -215,30 +260,103 @@ def _check_session_refs(event: Event, i: int, s: Session) -> list[Problem]:
                 "give it a room, or `venue_wide: true` for a part that spans the whole venue",
             )
         )
+    if s.all_day and event.start_date <= event.end_date and not _within_event(event, s.start.date()):
+        problems.append(
+            Problem(
+                "session-outside-event",
+                f"all-day session '{s.id}' is on {s.start.date()}, {_outside(event)}",
+                (*base, "date"),
+                "give it a date within the event, or extend the event's end_date",
+            )
+        )
     return problems
 
 
-def _sound_block(event: Event, s: Session) -> Block | None:
+def _within_event(event: Event, day: date) -> bool:
+    return event.start_date <= day <= event.end_date
+
+
+def _outside(event: Event) -> str:
+    return f"outside the event's dates {event.start_date} to {event.end_date}"
+
+
+def _place(s: Session) -> str | None:
+    """Where a session takes place, in words; None when that is missing (reported on its own)."""
+    if s.venue_wide:
+        return "the whole venue"
+    return f"room '{s.room}'" if s.room is not None else None
+
+
+def _when(s: Session) -> str | None:
+    """The session's block, in words; None when it has none and is not all-day (reported on its own)."""
+    if s.all_day:
+        return "all day"
+    return f"block '{s.block}'" if s.block is not None else None
+
+
+def _check_combined(event: Event) -> list[Problem]:
+    """A session combined with another shares its block and its place: both in one room, or both across
+    the whole venue. Otherwise the grid, which shows a combined pair in one cell, would lose one of them.
+    A pair that names each other is reported once, where it is first named."""
+    problems: list[Problem] = []
+    reported: set[frozenset[str]] = set()
+    hint = "combined sessions share one block and one room (or are both venue-wide): move one of them, "
+    for i, s in enumerate(event.sessions):
+        for j, other_id in enumerate(s.combined_with):
+            path: Path = ("event", "sessions", i, "combined_with", j)
+            if other_id == s.id:
+                problems.append(
+                    Problem(
+                        "combined-with-itself",
+                        f"session '{s.id}' names itself in `combined_with`",
+                        path,
+                        "list only the other sessions that share its room and time",
+                    )
+                )
+                continue
+            pair = frozenset((s.id, other_id))
+            if not event.has_session(other_id) or pair in reported:
+                continue
+            reported.add(pair)
+            other = event.session(other_id)
+            for what, mine, theirs in (
+                ("blocks", _when(s), _when(other)),
+                ("places", _place(s), _place(other)),
+            ):
+                if mine is not None and theirs is not None and mine != theirs:
+                    problems.append(
+                        Problem(
+                            "combined-apart",
+                            f"session '{s.id}' is combined with '{other.id}', but they are in different "
+                            f"{what} ({mine} and {theirs})",
+                            path,
+                            hint + "or remove it from `combined_with`",
+                        )
+                    )
+                    break
+    return problems
+
+
+def _sound_block(event: Event, ids: _Ids, s: Session) -> Block | None:
     """The session's block if it exists, is the only block with its id and is itself sound: the problems
     of a block are reported where it is defined, not again at every session in it."""
-    if s.block is None or not event.has_block(s.block):
+    if s.block is None or not event.has_block(s.block) or s.block in ids.repeated_blocks:
         return None
     block = event.block(s.block)
-    unique = sum(1 for b in event.blocks if b.id == block.id) == 1
-    return block if unique and block.end > block.start else None
+    return block if block.end > block.start else None
 
 
-def _timed(event: Event, s: Session) -> bool:
+def _timed(event: Event, ids: _Ids, s: Session) -> bool:
     """Whether the session's times mean anything: a block of its own (or all day) and an end after its
     start. A session whose block is unknown or broken would clash with everything: its problem is reported
     once, by reference, not again as overlaps."""
-    sound = _sound_block(event, s) is not None if s.block is not None else s.all_day
+    sound = _sound_block(event, ids, s) is not None if s.block is not None else s.all_day
     return sound and s.end > s.start
 
 
-def _check_session_times(event: Event, i: int, s: Session) -> list[Problem]:
+def _check_session_times(event: Event, ids: _Ids, i: int, s: Session) -> list[Problem]:
     base: Path = ("event", "sessions", i)
-    block = _sound_block(event, s)
+    block = _sound_block(event, ids, s)
     if s.block is not None and block is None:
         return []  # an unknown or broken block is reported where it is named or defined
     if block is not None and not block.start <= s.start < block.end:
@@ -273,55 +391,124 @@ def _combined(a: Session, b: Session) -> bool:
 
 IndexedSession = tuple[int, Session]
 
+#: The most clashes (of blocks, of rooms and people) reported at once. A file that puts thousands of
+#: sessions in one room clashes millions of times; listing them all would take minutes and help nobody.
+MAX_CLASHES = 1000
+
+
+def _overlapping(intervals: Iterable[tuple[int, datetime, datetime]]) -> Iterator[tuple[int, int]]:
+    """Each pair of overlapping intervals [start, end), once, as (smaller index, larger index), lazily.
+
+    A sweep over start times keeps the intervals still running in a heap by their end, so the cost is
+    n log n plus the pairs found, not n squared: 600 sessions in 30 rooms cost some 9,000 steps instead
+    of 180,000, and a caller that stops early stops the work too. Intervals that touch do not overlap."""
+    running: list[tuple[datetime, int]] = []
+    for index, start, end in sorted(intervals, key=lambda interval: (interval[1], interval[0])):
+        while running and running[0][0] <= start:
+            heapq.heappop(running)
+        for _, other in running:
+            yield (other, index) if other < index else (index, other)
+        heapq.heappush(running, (end, index))
+
 
 def _overlapping_pairs(sessions: list[IndexedSession]) -> list[tuple[IndexedSession, IndexedSession]]:
     """The pairs of sessions whose times overlap, each as (earlier in the file, later in the file), in the
-    order `itertools.combinations` would give them. A sweep over start times keeps only the sessions still
-    running, so 600 sessions in 30 rooms cost some 9,000 comparisons instead of 180,000."""
-    active: list[IndexedSession] = []
-    pairs: list[tuple[IndexedSession, IndexedSession]] = []
-    for item in sorted(sessions, key=lambda indexed: indexed[1].start):
-        start = item[1].start
-        active = [other for other in active if other[1].end > start]
-        pairs += [(other, item) if other[0] < item[0] else (item, other) for other in active]
-        active.append(item)
-    return sorted(pairs, key=lambda pair: (pair[0][0], pair[1][0]))
+    order `itertools.combinations` would give them."""
+    by_index = dict(sessions)
+    pairs = sorted(_overlapping((i, s.start, s.end) for i, s in sessions))
+    return [((i, by_index[i]), (j, by_index[j])) for i, j in pairs]
 
 
-def _check_rooms_and_people(event: Event) -> list[Problem]:
-    problems: list[Problem] = []
-    sessions = [(i, s) for i, s in enumerate(event.sessions) if _timed(event, s)]
-    for (_, a), (j, b) in _overlapping_pairs(sessions):
-        if not a.window.overlaps(b.window) or _combined(a, b):
+def _venue_wide_pairs(sessions: list[IndexedSession]) -> Iterator[tuple[int, int]]:
+    """The overlapping pairs of which at least one session is venue-wide, lazily: a venue-wide session
+    meets every session that runs at its time, any other session only the venue-wide ones."""
+    everyone: list[tuple[datetime, int]] = []
+    venue_wide: list[tuple[datetime, int]] = []
+    for index, s in sorted(sessions, key=lambda item: (item[1].start, item[0])):
+        for running in (everyone, venue_wide):
+            while running and running[0][0] <= s.start:
+                heapq.heappop(running)
+        for _, other in everyone if s.venue_wide else venue_wide:
+            yield (other, index) if other < index else (index, other)
+        heapq.heappush(everyone, (s.end, index))
+        if s.venue_wide:
+            heapq.heappush(venue_wide, (s.end, index))
+
+
+def _too_many_clashes(path: Path) -> Problem:
+    return Problem(
+        "too-many-clashes",
+        f"more than {MAX_CLASHES:,} clashes; only {MAX_CLASHES:,} of them are listed",
+        path,
+        "most clashes come from a few sessions in the wrong block or room: fix those and check again",
+    )
+
+
+def _capped(found: Iterator[tuple[tuple[int, ...], Problem]], path: Path) -> list[Problem]:
+    """At most `MAX_CLASHES` problems from `found`, in the order of their keys (file order), and a last
+    problem that says so when there were more."""
+    first = list(islice(found, MAX_CLASHES + 1))
+    listed = [problem for _, problem in sorted(first[:MAX_CLASHES], key=lambda item: item[0])]
+    return listed + ([_too_many_clashes(path)] if len(first) > MAX_CLASHES else [])
+
+
+def _room_clash(a: Session, b: Session, j: int, where: str) -> Problem:
+    return Problem(
+        "room-double-booked",
+        f"sessions '{a.id}' and '{b.id}' are both in {where} at "
+        f"{_hhmm(max(a.start, b.start))}-{_hhmm(min(a.end, b.end))}",
+        ("event", "sessions", j, "room"),
+        "move one of them, mark the room `shared: true`, or list them in `combined_with`",
+    )
+
+
+def _clashes(event: Event, sessions: list[IndexedSession]) -> Iterator[tuple[tuple[int, ...], Problem]]:
+    """Every clash of a room or a person between two sessions that are not combined, keyed so that sorting
+    gives file order: by the pair, a room before its people. A session takes its room; a venue-wide one
+    takes every room, except that an all-day session clashes only with its own room. A shared room holds
+    any number of sessions. A person with a part other than `contact` is in one session at a time."""
+    by_index = dict(sessions)
+    rooms: dict[str, list[IndexedSession]] = {}
+    people: dict[str, dict[int, Session]] = {}
+    for i, s in sessions:
+        if s.room is not None:
+            rooms.setdefault(s.room, []).append((i, s))
+        for person in s.people_with(*PRESENT_ROLES):
+            people.setdefault(person, {})[i] = s
+    for room, in_room in rooms.items():
+        if event.has_room(room) and event.room(room).shared:
             continue
-        if a.all_day or b.all_day:
-            same_room = a.room is not None and a.room == b.room
-        else:
-            same_room = (a.room is not None and a.room == b.room) or a.venue_wide or b.venue_wide
-        if same_room:
-            room = a.room if a.room is not None and a.room == b.room else None
-            if room is None or not (event.has_room(room) and event.room(room).shared):
-                where = f"room '{a.room}'" if a.room == b.room and a.room else "the whole venue"
-                problems.append(
-                    Problem(
-                        "room-double-booked",
-                        f"sessions '{a.id}' and '{b.id}' are both in {where} at "
-                        f"{_hhmm(max(a.start, b.start))}-{_hhmm(min(a.end, b.end))}",
-                        ("event", "sessions", j, "room"),
-                        "move one of them, mark the room `shared: true`, or list them in `combined_with`",
+        for i, j in _overlapping((i, s.start, s.end) for i, s in in_room):
+            a, b = by_index[i], by_index[j]
+            if not _combined(a, b):
+                yield (i, j, 0, 0), _room_clash(a, b, j, f"room '{room}'")
+    not_all_day = [(i, s) for i, s in sessions if not s.all_day]
+    for i, j in _venue_wide_pairs(not_all_day):
+        a, b = by_index[i], by_index[j]
+        same_room = a.room is not None and a.room == b.room  # met above, in its room
+        if not same_room and not _combined(a, b):
+            yield (i, j, 0, 0), _room_clash(a, b, j, "the whole venue")
+    for person, with_part in people.items():
+        for i, j in _overlapping((i, s.start, s.end) for i, s in with_part.items()):
+            a, b = by_index[i], by_index[j]
+            if _combined(a, b):
+                continue
+            for k, part in enumerate(b.participants):
+                if part.person == person and part.role in PRESENT_ROLES:
+                    yield (
+                        (i, j, 1, k),
+                        Problem(
+                            "person-double-booked",
+                            f"'{part.person}' has a part in both '{a.id}' and '{b.id}', which overlap",
+                            ("event", "sessions", j, "participants", k, "person"),
+                            "a chair, speaker or guest can be in one session at a time",
+                        ),
                     )
-                )
-        present_a = set(a.people_with(*PRESENT_ROLES))
-        for k, part in enumerate(b.participants):
-            if part.role in PRESENT_ROLES and part.person in present_a:
-                problems.append(
-                    Problem(
-                        "person-double-booked",
-                        f"'{part.person}' has a part in both '{a.id}' and '{b.id}', which overlap",
-                        ("event", "sessions", j, "participants", k, "person"),
-                        "a chair, speaker or guest can be in one session at a time",
-                    )
-                )
+
+
+def _check_rooms_and_people(event: Event, ids: _Ids) -> list[Problem]:
+    sessions = [(i, s) for i, s in enumerate(event.sessions) if _timed(event, ids, s)]
+    problems = _capped(_clashes(event, sessions), ("event", "sessions"))
     for i, s in sessions:
         for k, part in enumerate(s.participants):
             windows = event.availability.get(part.person)
@@ -359,17 +546,71 @@ def _check_availability(event: Event) -> list[Problem]:
                         "the end must be later than the start",
                     )
                 )
+            if event.start_date <= event.end_date and not _within_event(event, w.start.date()):
+                problems.append(
+                    Problem(
+                        "window-outside-event",
+                        f"availability window {_hhmm(w.start)}-{_hhmm(w.end)} of '{person}' is on "
+                        f"{w.start.date()}, {_outside(event)}",
+                        ("event", "availability", person, j, "date"),
+                        "give the window a date within the event, or leave the date out for its first day",
+                    )
+                )
     return problems
 
 
-def _check_group_days(event: Event) -> list[Problem]:
+def _skipped(what: str, moment: datetime, timezone: str, path: Path) -> Problem:
+    first, after = skipped_span(moment)
+    return Problem(
+        "nonexistent-time",
+        f"{what} {_hhmm(moment)} on {moment.date()}, a time that does not exist in {timezone}",
+        path,
+        f"the clocks go forward from {_hhmm(first)} to {_hhmm(after)} that day: "
+        f"choose a time before {_hhmm(first)} or from {_hhmm(after)}",
+    )
+
+
+def _check_clock_times(event: Event) -> list[Problem]:
+    """Every time of the file exists on the event's clock: the hour skipped when summer time begins
+    (02:00-03:00 on the last Sunday of March in Europe/Amsterdam) holds no block, session or window. A
+    session's own time is checked only where it differs from the block times, which are checked once."""
+    problems: list[Problem] = []
+    zone = event.timezone
+    for i, block in enumerate(event.blocks):
+        for field, moment in (("start", block.start), ("end", block.end)):
+            if not exists_on_clock(moment):
+                problems.append(
+                    _skipped(f"block '{block.id}' {field}s at", moment, zone, ("event", "blocks", i, field))
+                )
+    block_times = {t.replace(tzinfo=None) for b in event.blocks for t in (b.start, b.end)}
+    for i, s in enumerate(event.sessions):
+        for field, moment in (("start", s.start), ("end", s.end)):
+            if moment.replace(tzinfo=None) not in block_times and not exists_on_clock(moment):
+                path: Path = ("event", "sessions", i, field)
+                problems.append(_skipped(f"session '{s.id}' {field}s at", moment, zone, path))
+    for person, windows in event.availability.items():
+        for j, w in enumerate(windows):
+            for field, moment in (("start", w.start), ("end", w.end)):
+                if not exists_on_clock(moment):
+                    path = ("event", "availability", person, j, field)
+                    problems.append(
+                        _skipped(f"the availability of '{person}' {field}s at", moment, zone, path)
+                    )
+    return problems
+
+
+def _check_group_days(event: Event, ids: _Ids) -> list[Problem]:
     problems: list[Problem] = []
     net = event.network
     first: dict[str, int] = {}
+    meetings: dict[str, list[Session]] = {}
+    for s in event.sessions:
+        if s.group is not None:
+            meetings.setdefault(s.group, []).append(s)
     for i, gd in enumerate(event.group_days):
         base: Path = ("event", "theme_groups", i)
         if not net.has_group(gd.group):
-            problems.append(_unknown("group", gd.group, (*base, "group"), (g.id for g in net.groups)))
+            problems.append(_unknown("group", gd.group, (*base, "group"), ids.groups))
             continue
         if gd.group in first:
             problems.append(
@@ -382,7 +623,16 @@ def _check_group_days(event: Event) -> list[Problem]:
             )
             continue
         first[gd.group] = i
-        own = [s for s in event.sessions if s.group == gd.group]
+        own = meetings.get(gd.group, [])
+        if gd.status is GroupStatus.MEETS and not own:
+            problems.append(
+                Problem(
+                    "group-meets-without-session",
+                    f"theme group '{gd.group}' meets today, yet no session is its meeting",
+                    (*base, "status"),
+                    f"add its session with `group: {gd.group}`, or set the status to `not-meeting`",
+                )
+            )
         if gd.status is GroupStatus.NOT_MEETING and own:
             problems.append(
                 Problem(
@@ -403,11 +653,7 @@ def _check_group_days(event: Event) -> list[Problem]:
                     )
                 )
             elif not event.has_session(gd.merged_into):
-                problems.append(
-                    _unknown(
-                        "session", gd.merged_into, (*base, "merged_into"), (s.id for s in event.sessions)
-                    )
-                )
+                problems.append(_unknown("session", gd.merged_into, (*base, "merged_into"), ids.sessions))
             if own:
                 problems.append(
                     Problem(
@@ -423,14 +669,15 @@ def _check_group_days(event: Event) -> list[Problem]:
 
 def check_event(event: Event) -> list[Problem]:
     """Return every broken invariant of `event`, in a stable order (empty when the event is sound)."""
-    problems = _check_ids(event) + _check_network(event) + _check_grid(event)
+    ids = _Ids.of(event)
+    problems = _check_ids(event) + _check_network(event) + _check_grid(event) + _check_clock_times(event)
     if event.host is not None and not event.network.has_organisation(event.host):
-        organisation_ids = (o.id for o in event.network.organisations)
-        problems.append(_unknown("organisation", event.host, ("event", "host"), organisation_ids))
+        problems.append(_unknown("organisation", event.host, ("event", "host"), ids.organisations))
     for i, session in enumerate(event.sessions):
-        problems += _check_session_refs(event, i, session)
-        problems += _check_session_times(event, i, session)
-    problems += _check_rooms_and_people(event)
+        problems += _check_session_refs(event, ids, i, session)
+        problems += _check_session_times(event, ids, i, session)
+    problems += _check_combined(event)
+    problems += _check_rooms_and_people(event, ids)
     problems += _check_availability(event)
-    problems += _check_group_days(event)
+    problems += _check_group_days(event, ids)
     return problems

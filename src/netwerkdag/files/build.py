@@ -6,7 +6,6 @@ Building never fails on references: unknown rooms, people and so on are kept as 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime, time
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
@@ -14,7 +13,7 @@ from zoneinfo import ZoneInfo
 from netwerkdag.core.event import Event, GroupDay
 from netwerkdag.core.network import Network, Organisation, Person, Pillar, ThemeGroup
 from netwerkdag.core.sessions import AudienceRule, Participant, Session
-from netwerkdag.core.timegrid import Block, Window
+from netwerkdag.core.timegrid import Block, Window, session_span
 from netwerkdag.core.venue import Room, Venue
 from netwerkdag.files.schema import EventFileIn, EventIn, NetworkIn, SessionIn
 
@@ -25,6 +24,9 @@ def parse_time(value: str) -> time:
 
 
 def _at(day: date, value: str, tz: ZoneInfo) -> datetime:
+    """`value` (``HH:MM``) on `day` as an aware datetime in `tz`. A time that comes twice (the hour repeated
+    when summer time ends) is its first occurrence (``fold=0``); a time the zone skips is built as written
+    and reported by `check_event`."""
     return datetime.combine(day, parse_time(value), tzinfo=tz)
 
 
@@ -56,16 +58,6 @@ def build_network(net: NetworkIn) -> Network:
     )
 
 
-def day_span(blocks: Iterable[Block], day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """When an all-day part runs on `day`: from the first to the last block that holds sessions (a transfer
-    at either end does not count), or all that day's blocks if none does; the whole day without blocks."""
-    on_day = [b for b in blocks if b.start.date() == day]
-    span = [b for b in on_day if b.holds_sessions] or on_day
-    if not span:
-        return datetime.combine(day, time(0, 0), tz), datetime.combine(day, time(23, 59), tz)
-    return min(b.start for b in span), max(b.end for b in span)
-
-
 def _session(s: SessionIn, ev: EventIn, blocks: dict[str, Block], tz: ZoneInfo) -> Session:
     block = blocks.get(s.block) if s.block else None
     day = s.date or (block.start.date() if block else ev.date)
@@ -73,7 +65,8 @@ def _session(s: SessionIn, ev: EventIn, blocks: dict[str, Block], tz: ZoneInfo) 
         default_start, default_end = block.start, block.end
     else:
         # All-day parts (and parts whose block is unknown, reported later) span the day's session blocks.
-        default_start, default_end = day_span(blocks.values(), day, tz)
+        span = session_span(blocks.values(), day, tz)
+        default_start, default_end = span.start, span.end
     return Session(
         id=s.id,
         kind=s.kind,

@@ -14,7 +14,7 @@ import yaml
 from netwerkdag.core.event import Event
 from netwerkdag.core.network import Network, OrganisationKind
 from netwerkdag.core.sessions import AudienceRule, Session
-from netwerkdag.files.build import day_span
+from netwerkdag.core.timegrid import session_span
 
 
 def _hhmm(moment: datetime) -> str:
@@ -96,7 +96,8 @@ def _session(event: Event, s: Session) -> dict[str, Any]:
     if block is not None:
         default_start, default_end = block.start, block.end
     else:
-        default_start, default_end = day_span(event.blocks, s.start.date(), event.tz)
+        span = session_span(event.blocks, s.start.date(), event.tz)
+        default_start, default_end = span.start, span.end
     data = _compact(
         {
             "id": s.id,

@@ -4,7 +4,8 @@ Every problem found is reported at once, each with ``file:line:column``, the fie
 half-loaded. Checking happens in two rounds: first the format (types, times, unknown fields), then, once
 the format is right, the rules between the parts (`netwerkdag.core.invariants`). A folder holds
 ``event.yaml`` and, unless the event names the network inline, the network file it points to (default
-``network.yaml``).
+``network.yaml``): a YAML file inside the event's folder, also after following links, so that an event
+file cannot make netwerkdag read (and quote) a file elsewhere.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import unicodedata
 from dataclasses import replace
 from enum import Enum
 from pathlib import Path as FsPath
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -48,7 +50,7 @@ def resolve_event_path(path: FsPath) -> FsPath:
 def _resolve(path: FsPath) -> FsPath:
     if path.is_dir():
         candidate = path / EVENT_FILE
-        if not candidate.is_file():
+        if not candidate.exists():  # anything else by that name is refused when it is read
             raise NetwerkdagError(
                 Problem(
                     "file-not-found",
@@ -135,6 +137,28 @@ def _choices(path: Path) -> list[str]:
     return []
 
 
+def _place(path: Path) -> str:
+    """What the value at `path` is in its file: ``required`` (a field that must be there), ``optional`` (a
+    field that may be left out) or ``entry`` (an item of a list or of a mapping such as availability)."""
+    if not path or not isinstance(path[-1], str):
+        return "entry"
+    model = _type_at(path[:-1])
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        field = model.model_fields.get(path[-1])
+        if field is not None:
+            return "required" if field.is_required() else "optional"
+    return "entry"
+
+
+def _or_remove(advice: str, path: Path) -> str:
+    """`advice`, and the other way out where there is one: a required field cannot be left out."""
+    return {
+        "required": advice,
+        "optional": f"{advice}, or remove the line",
+        "entry": f"{advice}, or remove the empty entry",
+    }[_place(path)]
+
+
 def _choice_hint(path: Path, value: Any, expected: str) -> str:
     options = _choices(path)
     close = difflib.get_close_matches(str(value).lower(), options, n=1, cutoff=0.6)
@@ -191,6 +215,15 @@ def _pattern_problem(path: Path, value: Any, pattern: object) -> Problem:
     )
 
 
+def _problems_from_pydantic(error: ErrorDetails) -> list[Problem]:
+    """The problems one Pydantic error stands for: one, or one per conflict of a model's own check."""
+    if error["type"] == "conflicting_fields":
+        loc: Path = tuple(error["loc"])
+        conflicts = (error.get("ctx") or {})["conflicts"]
+        return [Problem(code, message, (*loc, field), hint) for field, code, message, hint in conflicts]
+    return [_problem_from_pydantic(error)]
+
+
 def _problem_from_pydantic(error: ErrorDetails) -> Problem:
     loc: Path = tuple(error["loc"])
     at_key = bool(loc) and loc[-1] == "[key]"  # a bad key of a mapping such as `availability`
@@ -209,7 +242,35 @@ def _problem_from_pydantic(error: ErrorDetails) -> Problem:
             "missing-value",
             f"'{name}' has no value",
             path,
-            "write a value after the colon, or remove the line",
+            _or_remove("write a value" if _place(path) == "entry" else "write a value after the colon", path),
+        )
+    elif kind == "text_line_break":
+        problem = Problem(
+            "multi-line-text",
+            f"'{name}' holds a line break; it is one line of text",
+            path,
+            "write it on one line; only a description or introduction may have several lines (with `|`)",
+        )
+    elif kind == "text_control_character":
+        problem = Problem(
+            "bad-character",
+            f"'{name}' holds the control character U+{ctx.get('code')}",
+            path,
+            "remove it; it often comes along when text is pasted from another program",
+        )
+    elif kind == "text_noncharacter":
+        problem = Problem(
+            "bad-character",
+            f"'{name}' holds U+{ctx.get('code')}, which is not a character",
+            path,
+            "remove it; it often comes along when text is pasted from another program",
+        )
+    elif kind == "date_out_of_range":
+        problem = Problem(
+            "bad-date",
+            f"{_describe(value)} is not a date between {ctx.get('first')} and {ctx.get('last')}",
+            path,
+            "check the year: write dates as YYYY-MM-DD, e.g. 2023-02-10",
         )
     elif kind == "string_pattern_mismatch":
         problem = _pattern_problem(path, value, ctx.get("pattern"))
@@ -218,10 +279,15 @@ def _problem_from_pydantic(error: ErrorDetails) -> Problem:
     ):
         problem = Problem("bad-id", f"{_describe(value)} is not a valid id", path, _id_hint(value))
     elif kind == "string_too_short":
-        problem = Problem("empty-text", f"'{name}' is empty", path, "write some text, or remove the line")
+        problem = Problem("empty-text", f"'{name}' is empty", path, _or_remove("write some text", path))
     elif kind == "string_too_long":
+        limit = ctx.get("max_length")
+        shown = f"{limit:,}" if isinstance(limit, int) else str(limit)
         problem = Problem(
-            "too-long", f"'{name}' is longer than {ctx.get('max_length')} characters", path, "shorten it"
+            "too-long",
+            f"'{name}' is longer than {shown} characters",
+            path,
+            f"shorten it to at most {shown} characters",
         )
     elif kind == "string_type":
         problem = Problem(
@@ -251,6 +317,10 @@ def _problem_from_pydantic(error: ErrorDetails) -> Problem:
         problem = Problem(
             "bad-number", f"{_describe(value)} is not a whole number", path, "write a number, e.g. 40"
         )
+    elif kind == "int_parsing_size":
+        problem = Problem(
+            "bad-number", f"{_describe(value)} is far too large a number", path, "write a number, e.g. 40"
+        )
     elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         bound = {
             "greater_than": f"greater than {ctx.get('gt')}",
@@ -258,7 +328,10 @@ def _problem_from_pydantic(error: ErrorDetails) -> Problem:
             "less_than": f"less than {ctx.get('lt')}",
             "less_than_equal": f"at most {ctx.get('le')}",
         }[kind]
-        problem = Problem("bad-number", f"'{name}' must be {bound}, not {value}", path, "")
+        given = str(value) if len(str(value)) <= 20 else f"{str(value)[:20]}..."
+        problem = Problem(
+            "bad-number", f"'{name}' must be {bound}, not {given}", path, f"write a whole number {bound}"
+        )
     elif kind in ("model_type", "dict_type"):
         problem = Problem(
             "bad-type",
@@ -274,9 +347,10 @@ def _problem_from_pydantic(error: ErrorDetails) -> Problem:
             "write each item on its own line starting with '- ', or as [a, b]",
         )
     elif kind == "too_short" and isinstance(value, list):
-        problem = Problem(
-            "empty-list", f"'{name}' needs at least {ctx.get('min_length')} entry", path, "add an entry"
-        )
+        hint = "add an entry"
+        if path[:2] == ("event", "availability"):
+            hint = 'add the windows in which the person is there, as [{start: "15:00", end: "15:45"}]'
+        problem = Problem("empty-list", f"'{name}' needs at least {ctx.get('min_length')} entry", path, hint)
     elif kind == "value_error":
         problem = Problem("bad-value", str(ctx.get("error", error["msg"])), path)
     else:
@@ -311,17 +385,50 @@ def _empty_file(file: str, what: str) -> NetwerkdagError:
     )
 
 
-def _is_file(path: FsPath) -> bool:
+def _exists(path: FsPath) -> bool:
     try:
-        return path.is_file()
+        return path.exists()
     except OSError:
         return False
+
+
+def _kind_of(data: Any) -> str:
+    """What a whole file holds, named without quoting it: the file may not be what the user thinks it is
+    (a key, a password file), and an error message must not show it."""
+    return "a list" if isinstance(data, list) else "a single value"
+
+
+_NETWORK_PATH_HINT = (
+    "name a .yaml file in the event's folder, such as network.yaml, or put the network inline"
+)
+
+
+def _network_path_problem(network: str, folder: FsPath) -> str | None:
+    """Why `network` may not name the network file, or None: it must be a relative path to a YAML file
+    inside the event's folder, also after following symbolic links. An event file cannot make
+    netwerkdag read (and quote in errors) a file elsewhere on the machine."""
+    if any(c in schema.CONTROL_CHARACTERS for c in network):
+        return "the network file's name holds a control character"
+    if PurePosixPath(network).is_absolute() or PureWindowsPath(network).is_absolute():
+        return f"the network file '{network}' is an absolute path; name it relative to the event's folder"
+    if PurePosixPath(network).suffix.lower() not in (".yaml", ".yml"):
+        return f"the network file '{network}' is not a YAML file (.yaml or .yml)"
+    try:
+        base = folder.resolve()
+        target = (base / network).resolve()
+    except RuntimeError:  # Python before 3.13; later versions give OSError (ELOOP)
+        return f"the network file '{network}' is a symbolic link that leads back to itself"
+    except OSError as exc:
+        return f"the network file '{network}' cannot be followed: {exc.strerror or exc}"
+    if not target.is_relative_to(base):
+        return f"the network file '{network}' lies outside the event's folder"
+    return None
 
 
 def read_event_source(path: FsPath) -> SourceDocument:
     """Read the event file and the network file it refers to into one document with positions."""
     event_path = resolve_event_path(path)
-    shown = str(path / EVENT_FILE) if path.is_dir() else str(path)
+    shown = str(path / EVENT_FILE) if event_path != path else str(path)
     doc = read_yaml(event_path, shown_as=shown)
     data: Any = doc.data
     if data is None:
@@ -330,8 +437,7 @@ def read_event_source(path: FsPath) -> SourceDocument:
         raise NetwerkdagError(
             Problem(
                 "bad-type",
-                "the event file must be a mapping with the keys `network` and `event`, "
-                f"not {_describe(data)}",
+                f"the event file must be a mapping with the keys `network` and `event`, not {_kind_of(data)}",
                 (),
                 "start the file with `network: network.yaml` and `event:` lines; see docs/event-file.md",
                 doc.locate(()),
@@ -340,9 +446,14 @@ def read_event_source(path: FsPath) -> SourceDocument:
     network = data.get("network", DEFAULT_NETWORK_FILE)
     if not isinstance(network, str):
         return doc
+    refused = _network_path_problem(network, event_path.parent)
+    if refused is not None:
+        raise NetwerkdagError(
+            Problem("bad-network-path", refused, ("network",), _NETWORK_PATH_HINT, doc.locate(("network",)))
+        )
     network_path = event_path.parent / network
     network_shown = str(FsPath(shown).parent / network)
-    if not _is_file(network_path):
+    if not _exists(network_path):
         if "network" not in data:
             return doc  # validation reports the missing network, with every other problem of the file
         raise NetwerkdagError(
@@ -357,6 +468,17 @@ def read_event_source(path: FsPath) -> SourceDocument:
     net_doc = read_yaml(network_path, shown_as=network_shown)
     if net_doc.data is None:
         raise _empty_file(network_shown, "network")
+    if not isinstance(net_doc.data, dict):
+        raise NetwerkdagError(
+            Problem(
+                "bad-type",
+                f"the network file must be a mapping with the keys `id`, `name` and `people`, "
+                f"not {_kind_of(net_doc.data)}",
+                (),
+                "start the file with `id:` and `name:` lines; see docs/event-file.md",
+                net_doc.locate(()),
+            )
+        )
     marks = dict(doc.marks)
     marks.update({("network", *p): loc for p, loc in net_doc.marks.items()})
     keys = dict(doc.keys)
@@ -369,7 +491,7 @@ def event_from_source(source: SourceDocument) -> Event:
     try:
         parsed = schema.EventFileIn.model_validate(source.data)
     except ValidationError as exc:
-        problems = [_problem_from_pydantic(e) for e in exc.errors(include_url=False)]
+        problems = [p for e in exc.errors(include_url=False) for p in _problems_from_pydantic(e)]
         raise NetwerkdagError(_locate_all(problems, source)) from None
     event = build_event(parsed)
     problems = check_event(event)

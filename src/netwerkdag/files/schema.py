@@ -12,7 +12,8 @@ import difflib
 from typing import Annotated, Any, Literal
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from netwerkdag.core.event import GroupStatus
 from netwerkdag.core.network import OrganisationKind
@@ -34,8 +35,96 @@ Time = Annotated[
         description="A time of day, HH:MM on the 24-hour clock, in the event's time zone.", examples=["09:30"]
     ),
 ]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-Markdown = Annotated[str, Field(max_length=20_000, description="Markdown text (raw HTML is not rendered).")]
+#: Line breaks: LF, CR, and the ones YAML and Unicode add (NEL, LINE and PARAGRAPH SEPARATOR).
+LINE_BREAKS = frozenset("\n\r\x85\u2028\u2029")
+#: Control characters: C0 (U+0000-U+001F), DEL and C1 (U+0080-U+009F). YAML refuses most of them as
+#: characters in the file, but its escapes ("\x01", "\e") write any of them.
+CONTROL_CHARACTERS = frozenset(chr(c) for c in (*range(0x20), *range(0x7F, 0xA0)))
+
+
+#: Noncharacters (U+FDD0-U+FDEF, and the last two code points of every plane, such as U+FFFE): Unicode
+#: keeps them for a program's own use; XML, and so the spreadsheet and frab exports, cannot hold them.
+NONCHARACTERS = frozenset(
+    [chr(c) for c in range(0xFDD0, 0xFDF0)]
+    + [chr(plane | low) for plane in range(0, 0x110000, 0x10000) for low in (0xFFFE, 0xFFFF)]
+)
+
+
+def _first_of(value: str, characters: frozenset[str]) -> str | None:
+    return next((c for c in value if c in characters), None)
+
+
+def _no_noncharacter(value: str) -> None:
+    found = _first_of(value, NONCHARACTERS)
+    if found is not None:
+        raise PydanticCustomError(
+            "text_noncharacter",
+            "the text holds U+{code}, which is not a character",
+            {"code": f"{ord(found):04X}"},
+        )
+
+
+def _single_line(value: str) -> str:
+    """Text that one line shows (a title, a name, a label): no line breaks, no control characters. Every
+    output writes it into a single line or cell, and calendar and spreadsheet files cannot hold them."""
+    if _first_of(value, LINE_BREAKS) is not None:
+        raise PydanticCustomError("text_line_break", "the text holds a line break")
+    found = _first_of(value, CONTROL_CHARACTERS)
+    if found is not None:
+        raise PydanticCustomError(
+            "text_control_character",
+            "the text holds the control character U+{code}",
+            {"code": f"{ord(found):04X}"},
+        )
+    _no_noncharacter(value)
+    return value
+
+
+def _printable_markdown(value: str) -> str:
+    """Markdown may hold line breaks and tabs, but no other control character (not even CR: YAML writes a
+    line break in a file as LF, so a CR comes only from an escape)."""
+    found = _first_of(value, CONTROL_CHARACTERS - {"\n", "\t"})
+    if found is not None:
+        raise PydanticCustomError(
+            "text_control_character",
+            "the text holds the control character U+{code}",
+            {"code": f"{ord(found):04X}"},
+        )
+    _no_noncharacter(value)
+    return value
+
+
+#: The years an event may fall in: a wider range is a typing error (0223, 2203), and times far from now
+#: leave the range of calendar and time-zone arithmetic.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _plausible_date(value: dt.date) -> dt.date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise PydanticCustomError(
+            "date_out_of_range",
+            "the date {date} is not between {first} and {last}",
+            {"date": value.isoformat(), "first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+    return value
+
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    AfterValidator(_single_line),
+    Field(description="One line of text, without line breaks or control characters."),
+]
+Markdown = Annotated[
+    str,
+    Field(max_length=20_000, description="Markdown text (raw HTML is not rendered)."),
+    AfterValidator(_printable_markdown),
+]
+Date = Annotated[
+    dt.date,
+    AfterValidator(_plausible_date),
+    Field(description=f"A date, YYYY-MM-DD, in the years {FIRST_YEAR} to {LAST_YEAR}."),
+]
 
 
 def _known_timezone(value: str) -> str:
@@ -92,7 +181,14 @@ class PersonIn(_Model):
     function: Text | None = Field(None, description="A longer description of the function.")
     portfolios: list[Text] = []
     groups: list[Id] = Field([], description="Theme groups the person is a member of.")
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    email: (
+        Annotated[
+            str,
+            StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+            AfterValidator(_single_line),
+        ]
+        | None
+    ) = None
 
 
 class NetworkIn(_Model):
@@ -127,7 +223,7 @@ class BlockIn(_Model):
     kind: BlockKind
     start: Time
     end: Time
-    date: dt.date | None = Field(
+    date: Date | None = Field(
         None, description="The day, for events of several days; default: the event date."
     )
     label: Text | None = Field(None, description="A caption for the grid instead of the default one.")
@@ -137,7 +233,7 @@ class BlockIn(_Model):
 class WindowIn(_Model):
     start: Time
     end: Time
-    date: dt.date | None = None
+    date: Date | None = None
 
 
 class ParticipantIn(_Model):
@@ -172,7 +268,7 @@ class SessionIn(_Model):
     room: Id | None = Field(None, description="Omit with venue_wide: true.")
     venue_wide: bool = Field(False, description="The part spans the whole venue (walk-in, lunch, drinks).")
     all_day: bool = Field(False, description="Open all day in its room (a networking room); no block.")
-    date: dt.date | None = Field(None, description="With all_day on events of several days: which day.")
+    date: Date | None = Field(None, description="With all_day on events of several days: which day.")
     start: Time | None = Field(None, description="Its own start inside the block, if later.")
     end: Time | None = Field(None, description="Its own end inside the block, if earlier.")
     group: Id | None = None
@@ -182,13 +278,62 @@ class SessionIn(_Model):
     description: Markdown = ""
     combined_with: list[Id] = Field([], description="Sessions sharing its room and time on purpose.")
 
+    @model_validator(mode="after")
+    def _exclusive_fields(self) -> SessionIn:
+        """Fields that exclude each other. Each conflict names the field to point at, a problem code, the
+        message and the hint; the loader turns them into located problems, all at once."""
+        conflicts: list[tuple[str, str, str, str]] = []
+        if self.all_day and self.block is not None:
+            conflicts.append(
+                (
+                    "block",
+                    "conflicting-fields",
+                    f"an all-day session has no block, but this one names block '{self.block}'",
+                    "remove `block`, or remove `all_day` to hold the session in that block only",
+                )
+            )
+        if self.venue_wide and self.room is not None:
+            conflicts.append(
+                (
+                    "room",
+                    "conflicting-fields",
+                    f"a venue-wide session takes the whole venue, but this one names room '{self.room}'",
+                    "remove `room`, or remove `venue_wide` to hold the session in that room only",
+                )
+            )
+        if self.all_day and self.room is None:
+            conflicts.append(
+                (
+                    "all_day",
+                    "missing-room",
+                    "an all-day session is open in one room, but this one names no room",
+                    "add `room: <room id>`; a part for the whole venue (venue_wide) takes a block",
+                )
+            )
+        if self.date is not None and self.block is not None:
+            conflicts.append(
+                (
+                    "date",
+                    "conflicting-fields",
+                    f"a session in a block takes the block's date, but this one also names {self.date}",
+                    "remove `date` (it is only for all-day sessions); give the block its `date` instead",
+                )
+            )
+        if conflicts:
+            raise PydanticCustomError(
+                "conflicting_fields",
+                "{count} conflicting fields",
+                {"count": len(conflicts), "conflicts": conflicts},
+            )
+        return self
+
 
 class EventIn(_Model):
     slug: Id
     title: Text
     subtitle: Text | None = None
-    date: dt.date
-    end_date: dt.date | None = None
+    date: Date
+    end_date: Date | None = None
     timezone: TimeZoneName = "Europe/Amsterdam"
     language: Literal["nl", "en"] = "nl"
     host: Id | None = Field(None, description="The hosting organisation.")
@@ -197,7 +342,9 @@ class EventIn(_Model):
     rooms: list[RoomIn] = Field(min_length=1)
     blocks: list[BlockIn] = Field(min_length=1)
     theme_groups: list[GroupDayIn] = Field([], description="Groups that do not meet or are merged today.")
-    availability: dict[Id, list[WindowIn]] = Field({}, description="Person id -> windows they are there.")
+    availability: dict[Id, Annotated[list[WindowIn], Field(min_length=1)]] = Field(
+        {}, description="Person id -> windows they are there."
+    )
     sessions: list[SessionIn] = []
 
 

@@ -9,8 +9,10 @@ using a constructor, so that:
   ``9.30`` is "9.30" (not the float 9.3, so the error can quote it) and ``NO`` is "NO" (not False). The
   schema turns text into numbers and booleans where a field wants one;
 * duplicate keys are errors instead of silently overwriting;
-* aliases cannot blow up: the expanded size and the nesting depth of the document are bounded, and an
-  alias inside its own anchor is an error.
+* aliases cannot blow up: the number of values, the length of all text and the nesting depth of the
+  expanded document are bounded, and an alias inside its own anchor is an error;
+* text is Unicode: a surrogate half, which YAML's ``\\uD83D`` escape can write but no file can hold, is an
+  error with its position.
 
 Problems of the file's structure (duplicate keys, tags) are collected and raised together; a syntax error,
 a file that is too large or too deep stops reading at once.
@@ -18,6 +20,8 @@ a file that is too large or too deep stops reading at once.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -30,6 +34,9 @@ from netwerkdag.core.problems import Location, NetwerkdagError, Path, Problem
 MAX_BYTES = 2 * 1024 * 1024
 #: Upper bound on values after expanding aliases ("billion laughs").
 MAX_VALUES = 200_000
+#: Upper bound on the characters of all text after expanding aliases: without aliases a file holds at
+#: most `MAX_BYTES`; an alias may repeat a description now and then, not thousands of times.
+MAX_CHARACTERS = 2 * MAX_BYTES
 #: Upper bound on nesting; an event file nests about six levels deep.
 MAX_DEPTH = 64
 
@@ -90,6 +97,7 @@ class _Builder:
         self.keys: dict[Path, Location] = {}
         self.problems: list[Problem] = []
         self.values = 0
+        self.characters = 0
         self.open: set[int] = set()  # ids of the nodes being built: an alias to one of them is a cycle
 
     def at(self, node: yaml.Node) -> Location:
@@ -138,7 +146,7 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _NULL and not node.style:  # plain style is None in PyYAML, "" in libyaml
                 return None
-            return str(node.value)
+            return self.text(node, path)
         self.open.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
@@ -146,6 +154,33 @@ class _Builder:
             return self.build_mapping(node, path)
         finally:
             self.open.discard(id(node))
+
+    def text(self, node: yaml.Node, path: Path) -> str | None:
+        """The text of a scalar (a value or a key); None, with a problem, for text that is not Unicode."""
+        value = str(node.value)
+        self.characters += len(value)
+        if self.characters > MAX_CHARACTERS:
+            raise self.fatal(
+                node,
+                "too-large",
+                f"the document expands to more than {MAX_CHARACTERS:,} characters of text",
+                "aliases (*name) repeat data; write the event out plainly",
+            )
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            self.problems.append(
+                Problem(
+                    "bad-character",
+                    f"the text holds U+{ord(value[exc.start]):04X}, half of a character written as a \\u "
+                    "escape; YAML cannot join two halves",
+                    path,
+                    "write the character itself, or as one escape of eight digits such as \\U0001F600",
+                    self.at(node),
+                )
+            )
+            return None
+        return value
 
     def build_mapping(self, node: yaml.Node, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -163,7 +198,9 @@ class _Builder:
                 continue
             if not self.tag_allowed(key_node, path):
                 continue
-            key = str(key_node.value)
+            key = self.text(key_node, path)
+            if key is None:
+                continue
             if key in result:
                 self.problems.append(
                     Problem(
@@ -273,27 +310,86 @@ def _order(problem: Problem) -> tuple[int, int]:
     return (loc.line, loc.column) if loc else (0, 0)
 
 
-def read_yaml(path: FsPath, *, shown_as: str | None = None) -> SourceDocument:
-    """Read and parse a YAML file, refusing files that are too large or not UTF-8."""
-    name = shown_as or str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
+def _not_regular(mode: int) -> str:
+    """What a path that is not a regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"  # pragma: no cover - every kind of file POSIX knows is named above
+
+
+def _size(count: int, *, places: int = 1) -> str:
+    """A number of bytes in words: ``20.0 MB`` (``2 MB`` with no decimal places), ``100 bytes`` below a
+    megabyte."""
+    if count < 1024 * 1024:
+        return f"{count:,} bytes"
+    return f"{count / 1024 / 1024:.{places}f} MB"
+
+
+def _too_large(name: str, what: str) -> NetwerkdagError:
+    return NetwerkdagError(
+        Problem(
+            "file-too-large",
+            f"the file is {what}; an event or network file may be at most {_size(MAX_BYTES, places=0)}",
+            (),
+            "an event file describes one network day in a few hundred lines: check that this is the right "
+            "file",
+            Location(name, 1, 1),
+        )
+    )
+
+
+def _read_bounded(path: FsPath, name: str) -> bytes:
+    """The bytes of the regular file at `path`, at most `MAX_BYTES`.
+
+    The file is opened without blocking and checked through its descriptor, so that a named pipe cannot
+    make the read wait forever and a device (``/dev/zero``) or a folder is refused before any reading.
+    The size on disk is only a first check: reading stops after ``MAX_BYTES + 1`` bytes, so a file that
+    grows while it is read (or one whose size the system does not know, as under ``/proc``) cannot fill
+    the memory.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
             raise NetwerkdagError(
                 Problem(
-                    "file-too-large",
-                    f"the file is {size / 1024 / 1024:.1f} MB; an event or network file may be at most "
-                    f"{MAX_BYTES // 1024 // 1024} MB",
+                    "not-a-file",
+                    f"{name} is {_not_regular(info.st_mode)}, not a file netwerkdag can read",
                     (),
-                    "an event file describes one network day in a few hundred lines: check that this is "
-                    "the right file",
-                    Location(name, 1, 1),
+                    "event and network files are plain YAML files: check the path",
                 )
             )
-        raw = path.read_bytes()
+        if info.st_size > MAX_BYTES:
+            raise _too_large(name, _size(info.st_size))
+        raw = file.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise _too_large(name, f"larger than {_size(MAX_BYTES, places=0)}")
+    return raw
+
+
+def read_yaml(path: FsPath, *, shown_as: str | None = None) -> SourceDocument:
+    """Read and parse a YAML file, refusing what is not a regular file, too large or not UTF-8."""
+    name = shown_as or str(path)
+    try:
+        raw = _read_bounded(path, name)
     except FileNotFoundError:
         raise NetwerkdagError(
             Problem("file-not-found", f"no such file: {name}", (), "check the path")
+        ) from None
+    except IsADirectoryError:  # Windows cannot open a folder as a file
+        raise NetwerkdagError(
+            Problem(
+                "not-a-file",
+                f"{name} is a folder, not a file netwerkdag can read",
+                (),
+                "event and network files are plain YAML files: check the path",
+            )
         ) from None
     except OSError as exc:
         raise NetwerkdagError(

@@ -27,8 +27,8 @@ demo: setup
 	$(VENV)/bin/netwerkdag render examples/g40-haarlem-2023 --out out
 
 lint: setup
-	$(VENV)/bin/ruff check src tests benchmarks
-	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks tools
+	$(VENV)/bin/ruff format --check src tests benchmarks tools
 
 typecheck: setup
 	$(VENV)/bin/mypy

@@ -154,6 +154,29 @@ def test_export_to_a_place_that_cannot_be_written_exits_1(
     )
 
 
+def test_export_onto_a_folder_exits_1_and_keeps_the_folder(
+    tmp_path: Path, haarlem_path: Path, run_cli: RunCli
+) -> None:
+    (tmp_path / "uit").mkdir()
+
+    result = run_cli("export", str(haarlem_path), "-f", "ical", "-o", "uit", cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert (
+        result.stderr
+        == "error cannot write uit: it is a folder [cannot-write]\n    → give a file name\n1 problem found.\n"
+    )
+    assert (tmp_path / "uit").is_dir()
+
+
+def test_export_to_dev_stdout_writes_to_standard_output(haarlem_path: Path, run_cli: RunCli) -> None:
+    result = run_cli("export", str(haarlem_path), "-f", "frab-json", "-o", "/dev/stdout")
+
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["schedule"]["conference"]["acronym"] == "g40_haarlem_2023"
+    assert Path("/dev/stdout").is_symlink()
+
+
 # --- schema -------------------------------------------------------------------------------------------------
 
 

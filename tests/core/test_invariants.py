@@ -551,12 +551,23 @@ def test_combined_sessions_may_share_room_and_people() -> None:
     assert check_event(make_event(sessions=(lunch, board))) == []
 
 
-def test_venue_wide_session_clashes_with_every_room() -> None:
-    problems = check_event(
-        make_event(sessions=(session("overleg", room="zaal-2"), session("lunch", room=None, venue_wide=True)))
-    )
+def test_venue_wide_session_clashes_with_every_room_but_a_shared_one() -> None:
+    rooms = (Room("zaal-1", "Foyer", 200, shared=True), Room("zaal-2", "Zaal 2", 40))
+    lunch = session("lunch", room=None, venue_wide=True)
 
-    assert problems == [double_booked("overleg", "lunch", "the whole venue")]
+    in_room = check_event(make_event(sessions=(session("overleg", room="zaal-2"), lunch)))
+    in_foyer = check_event(make_event(rooms=rooms, sessions=(session("overleg", room="zaal-1"), lunch)))
+
+    assert in_room == [
+        Problem(
+            "room-double-booked",
+            "sessions 'overleg' and 'lunch' overlap at 10:00-11:00, and one takes the whole venue",
+            ("event", "sessions", 1, "venue_wide"),
+            "a venue-wide part takes every room but shared ones: move one of them, or list them in "
+            "`combined_with`",
+        )
+    ]
+    assert in_foyer == []
 
 
 def test_all_day_room_clashes_only_with_its_own_room() -> None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from jsonschema import Draft6Validator, FormatChecker
@@ -523,3 +525,39 @@ def test_frab_xml_drops_characters_xml_cannot_carry(haarlem: Event, xml_schema: 
     assert [e.findtext("title") for e in root.iter("event") if e.findtext("slug") == "opening-plenair"] == [
         "Plenaire start"
     ]
+
+
+def _retimed(haarlem: Event, day: str, start: str, end: str) -> Event:
+    """Haarlem with only the opening, moved to `day` and running start-end."""
+    tz = ZoneInfo(haarlem.timezone)
+    begin = datetime.fromisoformat(f"{day}T{start}").replace(tzinfo=tz)
+    finish = datetime.fromisoformat(f"{day}T{end}").replace(tzinfo=tz)
+    opening = dataclasses.replace(haarlem.session("opening-plenair"), start=begin, end=finish)
+    return dataclasses.replace(haarlem, sessions=(opening,))
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [("2023-03-26", "02:00"), ("2023-10-29", "04:00"), ("2023-02-10", "03:00")],  # spring, autumn, none
+)
+def test_frab_duration_is_the_real_length_on_nights_the_clocks_change(
+    haarlem: Event, day: str, expected: str
+) -> None:
+    event = _retimed(haarlem, day, "01:00", "04:00")
+
+    (entry,) = _events(frab_json(event))
+
+    assert entry["duration"] == expected
+
+
+def test_frab_room_names_stay_unique_when_a_room_is_named_like_a_renamed_one(haarlem: Event) -> None:
+    rooms = (
+        dataclasses.replace(haarlem.rooms[0], id="aa", name="Foyer (foyer-2)"),
+        dataclasses.replace(haarlem.rooms[1], id="foyer-1", name="Foyer"),
+        dataclasses.replace(haarlem.rooms[2], id="foyer-2", name="Foyer"),
+    )
+    event = dataclasses.replace(haarlem, rooms=rooms, sessions=())
+
+    names = [room["name"] for room in frab_json(event)["schedule"]["conference"]["rooms"]]
+
+    assert names == ["Foyer (foyer-2)", "Foyer", "Foyer (foyer-2, 2)"]

@@ -109,6 +109,10 @@ def write_output(target: Path, data: bytes) -> None:
     """Write one output file whole; a target that cannot be written is the user's error, not a bug."""
     from netwerkdag.files.atomic import write_atomically
 
+    if target.is_dir():
+        raise NetwerkdagError(
+            Problem("cannot-write", f"cannot write {target}: it is a folder", (), "give a file name")
+        )
     try:
         write_atomically(target, data)
     except OSError as exc:

@@ -462,11 +462,15 @@ def _room_clash(a: Session, b: Session, j: int, where: str) -> Problem:
     )
 
 
+def _in_shared_room(event: Event, session: Session) -> bool:
+    return session.room is not None and event.has_room(session.room) and event.room(session.room).shared
+
+
 def _clashes(event: Event, sessions: list[IndexedSession]) -> Iterator[tuple[tuple[int, ...], Problem]]:
     """Every clash of a room or a person between two sessions that are not combined, keyed so that sorting
     gives file order: by the pair, a room before its people. A session takes its room; a venue-wide one
-    takes every room, except that an all-day session clashes only with its own room. A shared room holds
-    any number of sessions. A person with a part other than `contact` is in one session at a time."""
+    takes every room but shared ones, and an all-day session clashes only with its own room. A shared room
+    holds any number of sessions. A person with a part other than `contact` is in one session at a time."""
     by_index = dict(sessions)
     rooms: dict[str, list[IndexedSession]] = {}
     people: dict[str, dict[int, Session]] = {}
@@ -486,8 +490,20 @@ def _clashes(event: Event, sessions: list[IndexedSession]) -> Iterator[tuple[tup
     for i, j in _venue_wide_pairs(not_all_day):
         a, b = by_index[i], by_index[j]
         same_room = a.room is not None and a.room == b.room  # met above, in its room
-        if not same_room and not _combined(a, b):
-            yield (i, j, 0, 0), _room_clash(a, b, j, "the whole venue")
+        if same_room or _combined(a, b) or _in_shared_room(event, a) or _in_shared_room(event, b):
+            continue
+        takes = "both take" if a.venue_wide and b.venue_wide else "one takes"
+        yield (
+            (i, j, 0, 0),
+            Problem(
+                "room-double-booked",
+                f"sessions '{a.id}' and '{b.id}' overlap at {_hhmm(max(a.start, b.start))}-"
+                f"{_hhmm(min(a.end, b.end))}, and {takes} the whole venue",
+                ("event", "sessions", j, "venue_wide" if b.venue_wide else "room"),
+                "a venue-wide part takes every room but shared ones: move one of them, or list them in "
+                "`combined_with`",
+            ),
+        )
     for person, with_part in people.items():
         for i, j in _overlapping((i, s.start, s.end) for i, s in with_part.items()):
             a, b = by_index[i], by_index[j]

@@ -35,10 +35,6 @@ class Window:
     def overlaps(self, other: Window) -> bool:
         return self.start < other.end and other.start < self.end
 
-    @property
-    def minutes(self) -> int:
-        return int((self.end - self.start).total_seconds() // 60)
-
 
 @dataclass(frozen=True, slots=True)
 class Block:

@@ -310,6 +310,17 @@ class SessionIn(_Model):
                     "add `room: <room id>`; a part for the whole venue (venue_wide) takes a block",
                 )
             )
+        for field, value in (("start", self.start), ("end", self.end)):
+            if self.all_day and value is not None:
+                conflicts.append(
+                    (
+                        field,
+                        "conflicting-fields",
+                        f"an all-day session runs from the first to the last block of its day, but this one "
+                        f"names its own {field} {value}",
+                        f"remove `{field}`, or remove `all_day` and place the session in a block",
+                    )
+                )
         if self.date is not None and self.block is not None:
             conflicts.append(
                 (

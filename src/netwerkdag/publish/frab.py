@@ -24,7 +24,7 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from netwerkdag import __version__
@@ -123,7 +123,10 @@ def room_names(event: Event) -> tuple[str | None, dict[str, str]]:
     used = {venue} if venue else set()
     names: dict[str, str] = {}
     for room in event.rooms:
-        name = room.name if room.name not in used else f"{room.name} ({room.id})"
+        name, number = room.name, 1
+        while name in used:  # "Foyer (foyer-2)" may itself be a room's name: count on until free
+            name = f"{room.name} ({room.id})" if number == 1 else f"{room.name} ({room.id}, {number})"
+            number += 1
         used.add(name)
         names[room.id] = name
     return venue, names
@@ -136,7 +139,9 @@ def _room_of(event: Event, session: Session, names: dict[str, str]) -> str:
 
 
 def _duration(session: Session) -> str:
-    return hhmm(session.end - session.start)
+    """The real length: on the nights the clocks change, 01:00-04:00 lasts two or four hours, not three
+    (datetimes sharing one time zone subtract as wall-clock times, so convert to UTC first)."""
+    return hhmm(session.end.astimezone(UTC) - session.start.astimezone(UTC))
 
 
 def _timeslot(event: Event) -> str:

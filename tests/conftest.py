@@ -9,9 +9,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from netwerkdag.core.event import Event
 from netwerkdag.files.load import load_event
+
+# In CI, property tests draw the same examples every run, so that a red run is about the change under
+# test and can be reproduced; locally they explore new examples each time.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 HAARLEM = ROOT / "examples" / "g40-haarlem-2023"

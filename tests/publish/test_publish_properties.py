@@ -29,6 +29,7 @@ from openpyxl import load_workbook
 
 from netwerkdag.core.event import Event
 from netwerkdag.files.load import event_from_source
+from netwerkdag.files.schema import NONCHARACTERS
 from netwerkdag.files.yaml_source import SourceDocument
 from netwerkdag.publish.frab import frab_json, frab_xml
 from netwerkdag.publish.html import render_html
@@ -45,7 +46,9 @@ session_ids = ids | st.sampled_from(["programme", "sessions", "general", "absent
 # Any character but surrogates, control characters and line breaks, and some pieces on purpose: emoji
 # (with a variation selector, a skin tone and a zero-width joiner), non-BMP letters, CJK, a right-to-left
 # override, a zero-width space, a byte-order mark, a soft hyphen, and what HTML and spreadsheets treat apart.
-_pieces = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")) | st.sampled_from(
+_pieces = st.characters(
+    codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp"), exclude_characters=sorted(NONCHARACTERS)
+) | st.sampled_from(
     [
         "🎉",
         "☕",

@@ -69,13 +69,7 @@ def _single_line(value: str) -> str:
     output writes it into a single line or cell, and calendar and spreadsheet files cannot hold them."""
     if _first_of(value, LINE_BREAKS) is not None:
         raise PydanticCustomError("text_line_break", "the text holds a line break")
-    found = _first_of(value, CONTROL_CHARACTERS)
-    if found is not None:
-        raise PydanticCustomError(
-            "text_control_character",
-            "the text holds the control character U+{code}",
-            {"code": f"{ord(found):04X}"},
-        )
+    _no_control_character(value, CONTROL_CHARACTERS)
     _no_noncharacter(value)
     return value
 
@@ -83,15 +77,19 @@ def _single_line(value: str) -> str:
 def _printable_markdown(value: str) -> str:
     """Markdown may hold line breaks and tabs, but no other control character (not even CR: YAML writes a
     line break in a file as LF, so a CR comes only from an escape)."""
-    found = _first_of(value, CONTROL_CHARACTERS - {"\n", "\t"})
+    _no_control_character(value, CONTROL_CHARACTERS - {"\n", "\t"})
+    _no_noncharacter(value)
+    return value
+
+
+def _no_control_character(value: str, refused: frozenset[str]) -> None:
+    found = _first_of(value, refused)
     if found is not None:
         raise PydanticCustomError(
             "text_control_character",
             "the text holds the control character U+{code}",
             {"code": f"{ord(found):04X}"},
         )
-    _no_noncharacter(value)
-    return value
 
 
 #: The years an event may fall in: a wider range is a typing error (0223, 2203), and times far from now

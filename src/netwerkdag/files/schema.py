@@ -20,6 +20,10 @@ from netwerkdag.core.network import OrganisationKind
 from netwerkdag.core.sessions import ParticipantRole, SessionKind
 from netwerkdag.core.timegrid import BlockKind
 
+#: The names of a folder-form event: the event file, and the network file it points to by default.
+EVENT_FILE = "event.yaml"
+DEFAULT_NETWORK_FILE = "network.yaml"
+
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 TIME_PATTERN = r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$"
 

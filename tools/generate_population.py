@@ -1,5 +1,5 @@
 """Generate the administrators of the G40 example: for each member city a burgemeester and 4 to 7
-wethouders with fictional Dutch names and plausible portfolios, and the theme groups those portfolios lead
+wethouders (fewer where network.yaml names some of them: those hold the office) with fictional Dutch names and plausible portfolios, and the theme groups those portfolios lead
 to. Seeded: the same seed gives the same file, so the output is committed beside the generator.
 
     .venv/bin/python tools/generate_population.py examples/g40-haarlem-2023 [--seed 2023]
@@ -198,20 +198,26 @@ def generate(network: dict[str, Any], seed: int) -> list[dict[str, Any]]:
                 used_names.add(name)
                 return name
 
+    named = network.get("people", [])
     for city in cities:
         city_id = city["id"]
         mayor_portfolios = [*MAYOR_PORTFOLIOS, *rng.choice(MAYOR_EXTRAS)]
-        people.append(
-            {
-                "id": f"{city_id}-burgemeester",
-                "name": new_name(),
-                "role": "burgemeester",
-                "organisation": city_id,
-                "portfolios": mayor_portfolios,
-                "groups": _groups_for(mayor_portfolios, groups),
-            }
-        )
-        count = rng.randint(4, 7)
+        # A mayor or wethouder whom network.yaml names (a pillar chair, the host) holds that office in
+        # their city: the generator adds only the others.
+        named_mayor = any(p.get("organisation") == city_id and p["role"] == "burgemeester" for p in named)
+        named_wethouders = sum(p.get("organisation") == city_id and p["role"] == "wethouder" for p in named)
+        if not named_mayor:
+            people.append(
+                {
+                    "id": f"{city_id}-burgemeester",
+                    "name": new_name(),
+                    "role": "burgemeester",
+                    "organisation": city_id,
+                    "portfolios": mayor_portfolios,
+                    "groups": _groups_for(mayor_portfolios, groups),
+                }
+            )
+        count = max(3, rng.randint(4, 7) - named_wethouders)
         domains = list(DOMAINS)
         rng.shuffle(domains)
         shares: list[list[str]] = [[] for _ in range(count)]

@@ -78,7 +78,7 @@ def test_validate_haarlem_exits_0_with_summary(haarlem_path: Path, run_cli: RunC
     assert result.returncode == 0
     assert result.stdout == (
         "ok g40-haarlem-2023: Bestuurlijke netwerkdag, 2023-02-10, "
-        "5 rooms, 13 blocks, 23 sessions, 21 people\n"
+        "5 rooms, 13 blocks, 23 sessions, 271 people\n"
     )
     assert result.stderr == ""
 
@@ -249,7 +249,8 @@ def english_copy(haarlem_path: Path, target: Path) -> Path:
     text = (haarlem_path / "event.yaml").read_text(encoding="utf-8")
     assert "  language: nl\n" in text
     (target / "event.yaml").write_text(text.replace("  language: nl\n", "  language: en\n"), encoding="utf-8")
-    (target / "network.yaml").write_bytes((haarlem_path / "network.yaml").read_bytes())
+    for name in ("network.yaml", "population.yaml"):
+        (target / name).write_bytes((haarlem_path / name).read_bytes())
     return target
 
 

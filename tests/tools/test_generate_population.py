@@ -35,7 +35,8 @@ def test_population_committed_file_is_the_generators_output() -> None:
 
 
 def test_population_has_a_mayor_and_four_to_seven_aldermen_per_member_city() -> None:
-    people = load_generator().generate(NETWORK, 2023)
+    # The officials network.yaml names (host, chairs) hold their offices; the generator adds the rest.
+    people = [*load_generator().generate(NETWORK, 2023), *NETWORK["people"]]
     members = {o["id"] for o in NETWORK["organisations"] if o.get("member")}
     mayors = Counter(p["organisation"] for p in people if p["role"] == "burgemeester")
     aldermen = Counter(p["organisation"] for p in people if p["role"] == "wethouder")
@@ -43,8 +44,8 @@ def test_population_has_a_mayor_and_four_to_seven_aldermen_per_member_city() -> 
     assert set(mayors) == members
     assert set(mayors.values()) == {1}
     assert set(aldermen) == members
-    assert min(aldermen.values()) == 4
-    assert max(aldermen.values()) == 7
+    assert min(aldermen.values()) >= 4
+    assert max(aldermen.values()) <= 7
 
 
 def test_population_groups_follow_from_portfolios() -> None:

@@ -15,6 +15,10 @@ from netwerkdag.core.timegrid import Block, Window
 from netwerkdag.core.venue import Room, Venue
 
 
+#: The default margin of room capacity over expected attendance: 10 %.
+DEFAULT_CAPACITY_MARGIN = 0.1
+
+
 class GroupStatus(StrEnum):
     MEETS = "meets"
     NOT_MEETING = "not-meeting"
@@ -56,6 +60,8 @@ class Event:
     sessions: tuple[Session, ...] = ()
     group_days: tuple[GroupDay, ...] = ()
     availability: Mapping[str, tuple[Window, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    #: Room capacity must exceed expected attendance by this fraction (scheduler and checker).
+    capacity_margin: float = DEFAULT_CAPACITY_MARGIN
     _rooms: Mapping[str, Room] = field(init=False, repr=False, compare=False)
     _blocks: Mapping[str, Block] = field(init=False, repr=False, compare=False)
     _sessions: Mapping[str, Session] = field(init=False, repr=False, compare=False)

@@ -211,9 +211,23 @@ def _check_session_refs(event: Event, ids: _Ids, i: int, s: Session) -> list[Pro
     for j, part in enumerate(s.participants):
         if not net.has_person(part.person):
             problems.append(_unknown("person", part.person, (*base, "participants", j, "person"), ids.people))
-    for j, other in enumerate(s.combined_with):
-        if not event.has_session(other):
-            problems.append(_unknown("session", other, (*base, "combined_with", j), ids.sessions))
+    for field, others in (
+        ("combined_with", s.combined_with),
+        ("after", s.after),
+        ("not_parallel_with", s.not_parallel_with),
+    ):
+        for j, other in enumerate(others):
+            if not event.has_session(other):
+                problems.append(_unknown("session", other, (*base, field, j), ids.sessions))
+            elif other == s.id and field != "combined_with":  # that one: `_check_combined`
+                problems.append(
+                    Problem(
+                        "refers-to-itself",
+                        f"session '{s.id}' names itself in `{field}`",
+                        (*base, field, j),
+                        f"remove '{other}' from `{field}`",
+                    )
+                )
     for j, rule in enumerate(s.audience):
         for field, values, known in (
             ("groups", rule.groups, ids.groups),
@@ -683,8 +697,12 @@ def _check_group_days(event: Event, ids: _Ids) -> list[Problem]:
     return problems
 
 
-def check_event(event: Event) -> list[Problem]:
-    """Return every broken invariant of `event`, in a stable order (empty when the event is sound)."""
+def check_event(event: Event, *, plan_rules: bool = True) -> list[Problem]:
+    """Return every broken invariant of `event`, in a stable order (empty when the event is sound).
+
+    With `plan_rules` False, the rules a plan may break and the scheduler repairs (a room or a person
+    in two places at once, a person outside their availability) are left to `netwerkdag.scheduling`,
+    which reports them by rule name: `check` and `schedule` read plans that break them."""
     ids = _Ids.of(event)
     problems = _check_ids(event) + _check_network(event) + _check_grid(event) + _check_clock_times(event)
     if event.host is not None and not event.network.has_organisation(event.host):
@@ -693,7 +711,8 @@ def check_event(event: Event) -> list[Problem]:
         problems += _check_session_refs(event, ids, i, session)
         problems += _check_session_times(event, ids, i, session)
     problems += _check_combined(event)
-    problems += _check_rooms_and_people(event, ids)
+    if plan_rules:
+        problems += _check_rooms_and_people(event, ids)
     problems += _check_availability(event)
     problems += _check_group_days(event, ids)
     return problems

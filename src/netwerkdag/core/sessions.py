@@ -31,6 +31,34 @@ class ParticipantRole(StrEnum):
     CONTACT = "contact"
 
 
+class Pin(StrEnum):
+    """What the scheduler keeps of a session's place: nothing, its block, its room, or both."""
+
+    FREE = "free"
+    BLOCK = "block"
+    ROOM = "room"
+    BOTH = "both"
+
+    @property
+    def keeps_block(self) -> bool:
+        return self in (Pin.BLOCK, Pin.BOTH)
+
+    @property
+    def keeps_room(self) -> bool:
+        return self in (Pin.ROOM, Pin.BOTH)
+
+
+#: Kinds the scheduler may move by default (when in a parallel block): the meetings of the day's rounds.
+MOVABLE_KINDS = frozenset({SessionKind.PILLAR_MEETING, SessionKind.THEME_GROUP_MEETING})
+
+
+def default_pin(kind: SessionKind, in_parallel_block: bool, *, all_day: bool, venue_wide: bool) -> Pin:
+    """What a session keeps when its file says nothing: meetings of the parallel rounds may move, every
+    other part (plenary, lunch, a guest's conversation, the networking room) stays where it is."""
+    movable = kind in MOVABLE_KINDS and in_parallel_block and not all_day and not venue_wide
+    return Pin.FREE if movable else Pin.BOTH
+
+
 #: Roles whose holder must be present: they cannot be in two sessions at once.
 PRESENT_ROLES = frozenset(
     {
@@ -110,6 +138,11 @@ class Session:
     audience: tuple[AudienceRule, ...] = ()
     description: str = ""
     combined_with: tuple[str, ...] = ()
+    pin: Pin = Pin.BOTH
+    requires: frozenset[str] = frozenset()
+    expected_attendance: int | None = None
+    after: tuple[str, ...] = ()
+    not_parallel_with: tuple[str, ...] = ()
 
     @property
     def window(self) -> Window:

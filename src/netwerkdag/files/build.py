@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from netwerkdag.core.event import Event, GroupDay
 from netwerkdag.core.network import Network, Organisation, Person, Pillar, ThemeGroup
-from netwerkdag.core.sessions import AudienceRule, Participant, Session
-from netwerkdag.core.timegrid import Block, Window, session_span
+from netwerkdag.core.sessions import AudienceRule, Participant, Pin, Session, default_pin
+from netwerkdag.core.timegrid import Block, BlockKind, Window, session_span
 from netwerkdag.core.venue import Room, Venue
 from netwerkdag.files.schema import EventFileIn, EventIn, NetworkIn, SessionIn
 
@@ -58,6 +58,16 @@ def build_network(net: NetworkIn) -> Network:
     )
 
 
+def _pin(s: SessionIn, block: Block | None) -> Pin:
+    """The file's `pin`, or the default: meetings of the parallel rounds move, every other part stays."""
+    if s.pin is None:
+        in_parallel = block is not None and block.kind is BlockKind.PARALLEL
+        return default_pin(s.kind, in_parallel, all_day=s.all_day, venue_wide=s.venue_wide)
+    if isinstance(s.pin, bool):
+        return Pin.BOTH if s.pin else Pin.FREE
+    return Pin(s.pin)
+
+
 def _session(s: SessionIn, ev: EventIn, blocks: dict[str, Block], tz: ZoneInfo) -> Session:
     block = blocks.get(s.block) if s.block else None
     day = s.date or (block.start.date() if block else ev.date)
@@ -93,6 +103,11 @@ def _session(s: SessionIn, ev: EventIn, blocks: dict[str, Block], tz: ZoneInfo) 
         ),
         description=s.description,
         combined_with=tuple(s.combined_with),
+        pin=_pin(s, block),
+        requires=frozenset(s.requires),
+        expected_attendance=s.expected_attendance,
+        after=tuple(s.after),
+        not_parallel_with=tuple(s.not_parallel_with),
     )
 
 
@@ -137,4 +152,5 @@ def build_event(doc: EventFileIn) -> Event:
                 for person, ws in ev.availability.items()
             }
         ),
+        capacity_margin=ev.scheduling.capacity_margin,
     )

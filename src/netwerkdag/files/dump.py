@@ -11,10 +11,10 @@ from typing import Any
 
 import yaml
 
-from netwerkdag.core.event import Event
+from netwerkdag.core.event import DEFAULT_CAPACITY_MARGIN, Event
 from netwerkdag.core.network import Network, OrganisationKind
-from netwerkdag.core.sessions import AudienceRule, Session
-from netwerkdag.core.timegrid import session_span
+from netwerkdag.core.sessions import AudienceRule, Pin, Session, default_pin
+from netwerkdag.core.timegrid import Block, BlockKind, session_span
 
 
 def _hhmm(moment: datetime) -> str:
@@ -90,6 +90,14 @@ def _audience(rule: AudienceRule) -> dict[str, Any]:
     )
 
 
+def _pin(s: Session, block: Block | None) -> bool | str | None:
+    """The session's pin as the file writes it, or None where it is the default."""
+    in_parallel = block is not None and block.kind is BlockKind.PARALLEL
+    if s.pin is default_pin(s.kind, in_parallel, all_day=s.all_day, venue_wide=s.venue_wide):
+        return None
+    return {Pin.FREE: False, Pin.BOTH: True}.get(s.pin, s.pin.value)
+
+
 def _session(event: Event, s: Session) -> dict[str, Any]:
     block = event.block(s.block) if s.block and event.has_block(s.block) else None
     default_day: date = block.start.date() if block else event.start_date
@@ -118,8 +126,16 @@ def _session(event: Event, s: Session) -> dict[str, Any]:
             ],
             "description": s.description,
             "combined_with": list(s.combined_with),
+            "requires": sorted(s.requires),
+            "after": list(s.after),
+            "not_parallel_with": list(s.not_parallel_with),
         }
     )
+    pin = _pin(s, block)
+    if pin is not None:  # `false` is a value here, not a default
+        data["pin"] = pin
+    if s.expected_attendance is not None:
+        data["expected_attendance"] = s.expected_attendance
     if s.audience:
         data["audience"] = [_audience(rule) for rule in s.audience]
     return data
@@ -195,6 +211,8 @@ def event_to_data(event: Event) -> dict[str, Any]:
             for person, windows in event.availability.items()
         }
     ev["sessions"] = [_session(event, s) for s in event.sessions]
+    if event.capacity_margin != DEFAULT_CAPACITY_MARGIN:
+        ev["scheduling"] = {"capacity_margin": event.capacity_margin}
     return {"network": network_to_data(event.network), "event": ev}
 
 

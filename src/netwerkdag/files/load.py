@@ -176,6 +176,7 @@ def read_event_source(path: FsPath) -> SourceDocument:
                 net_doc.locate(()),
             )
         )
+    net_doc = _with_people_files(net_doc, event_path.parent, FsPath(network_shown).parent)
     marks = dict(doc.marks)
     marks.update({("network", *p): loc for p, loc in net_doc.marks.items()})
     keys = dict(doc.keys)
@@ -183,20 +184,80 @@ def read_event_source(path: FsPath) -> SourceDocument:
     return SourceDocument({**data, "network": net_doc.data}, marks, shown, keys)
 
 
-def event_from_source(source: SourceDocument) -> Event:
-    """Validate and build an event from read data; raise with every problem located."""
+def _with_people_files(net_doc: SourceDocument, folder: FsPath, shown_folder: FsPath) -> SourceDocument:
+    """The network with the people of its `people_files` appended to `people`, each keeping its own file
+    and line for error messages. The files must lie in the event's folder, as the network file must."""
+    data = net_doc.data
+    files = data.get("people_files")
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        return net_doc  # validation reports the wrong type
+    people = data.get("people") or []
+    if not isinstance(people, list):
+        return net_doc
+    people = list(people)
+    marks, keys = dict(net_doc.marks), dict(net_doc.keys)
+    for k, name in enumerate(files):
+        refused = _network_path_problem(name, folder)
+        if refused is not None:
+            refused = refused.replace("the network file", "the people file")
+            raise NetwerkdagError(
+                Problem(
+                    "bad-people-file",
+                    refused,
+                    ("network", "people_files", k),
+                    "name a .yaml file in the event's folder, such as population.yaml",
+                    net_doc.locate(("people_files", k)),
+                )
+            )
+        if not _exists(folder / name):
+            raise NetwerkdagError(
+                Problem(
+                    "file-not-found",
+                    f"the people file '{name}' does not exist next to the event file",
+                    ("network", "people_files", k),
+                    "check the file name",
+                    net_doc.locate(("people_files", k)),
+                )
+            )
+        extra = read_yaml(folder / name, shown_as=str(shown_folder / name))
+        listed = extra.data.get("people") if isinstance(extra.data, dict) else None
+        if not isinstance(listed, list) or set(extra.data) != {"people"}:
+            raise NetwerkdagError(
+                Problem(
+                    "bad-type",
+                    f"the people file '{name}' must be a mapping with one key, `people`, holding a list",
+                    (),
+                    "start the file with `people:` and list one person per entry, as in network.yaml",
+                    extra.locate(()),
+                )
+            )
+        offset = len(people)
+        people.extend(listed)
+        for path, loc in extra.marks.items():
+            if path[:1] == ("people",) and len(path) > 1 and isinstance(path[1], int):
+                marks[("people", path[1] + offset, *path[2:])] = loc
+        for path, loc in extra.keys.items():
+            if path[:1] == ("people",) and len(path) > 1 and isinstance(path[1], int):
+                keys[("people", path[1] + offset, *path[2:])] = loc
+    return SourceDocument({**data, "people": people}, marks, net_doc.file, keys)
+
+
+def event_from_source(source: SourceDocument, *, plan_rules: bool = True) -> Event:
+    """Validate and build an event from read data; raise with every problem located. `plan_rules`: see
+    `check_event`."""
     try:
         parsed = schema.EventFileIn.model_validate(source.data)
     except ValidationError as exc:
         problems = [p for e in exc.errors(include_url=False) for p in problems_from_pydantic(e)]
         raise NetwerkdagError(_locate_all(problems, source)) from None
     event = build_event(parsed)
-    problems = check_event(event)
+    problems = check_event(event, plan_rules=plan_rules)
     if problems:
         raise NetwerkdagError(_locate_all(problems, source))
     return event
 
 
-def load_event(path: FsPath) -> Event:
-    """Load, validate and check the event at `path` (a file, or a folder holding event.yaml)."""
-    return event_from_source(read_event_source(path))
+def load_event(path: FsPath, *, plan_rules: bool = True) -> Event:
+    """Load, validate and check the event at `path` (a file, or a folder holding event.yaml). With
+    `plan_rules` False a plan may put a room or a person in two places at once (see `check_event`)."""
+    return event_from_source(read_event_source(path), plan_rules=plan_rules)

@@ -15,7 +15,7 @@ from zoneinfo import available_timezones
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-from netwerkdag.core.event import GroupStatus
+from netwerkdag.core.event import DEFAULT_CAPACITY_MARGIN, GroupStatus
 from netwerkdag.core.network import OrganisationKind
 from netwerkdag.core.sessions import ParticipantRole, SessionKind
 from netwerkdag.core.timegrid import BlockKind
@@ -200,6 +200,16 @@ class NetworkIn(_Model):
     pillars: list[PillarIn] = []
     groups: list[GroupIn] = []
     people: list[PersonIn] = []
+    people_files: list[Text] = Field(
+        [],
+        description="Further YAML files beside this one, each with a `people:` list (a generated population).",
+    )
+
+
+class PeopleFileIn(_Model):
+    """A file named in `people_files`: more people of the network."""
+
+    people: list[PersonIn] = []
 
 
 # --- the day ---------------------------------------------------------------------------------------------
@@ -279,6 +289,17 @@ class SessionIn(_Model):
     audience: list[AudienceIn] = Field([], description="Who is invited; [{}] means everyone.")
     description: Markdown = ""
     combined_with: list[Id] = Field([], description="Sessions sharing its room and time on purpose.")
+    pin: bool | Literal["block", "room"] | None = Field(
+        None,
+        description="For the scheduler: true keeps block and room, `block` or `room` keeps only that, false "
+        "lets it move both. Default: pillar and theme-group meetings in a parallel block move, the rest stay.",
+    )
+    requires: list[Id] = Field([], description="Room features the session needs, such as accessible.")
+    expected_attendance: int | None = Field(
+        None, ge=0, le=100_000, description="Expected attendance; default: estimated from interests."
+    )
+    after: list[Id] = Field([], description="Sessions that must end before this one starts.")
+    not_parallel_with: list[Id] = Field([], description="Sessions that must not overlap this one in time.")
 
     @model_validator(mode="after")
     def _exclusive_fields(self) -> SessionIn:
@@ -341,6 +362,17 @@ class SessionIn(_Model):
         return self
 
 
+class SchedulingIn(_Model):
+    """Settings for `netwerkdag schedule` and `netwerkdag check`."""
+
+    capacity_margin: float = Field(
+        DEFAULT_CAPACITY_MARGIN,
+        ge=0,
+        le=5,
+        description="Room capacity must exceed the expected attendance by this fraction (0.1 = 10 %).",
+    )
+
+
 class EventIn(_Model):
     slug: Id
     title: Text
@@ -359,6 +391,7 @@ class EventIn(_Model):
         {}, description="Person id -> windows they are there."
     )
     sessions: list[SessionIn] = []
+    scheduling: SchedulingIn = SchedulingIn()
 
 
 class EventFileIn(_Model):

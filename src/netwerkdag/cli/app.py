@@ -245,6 +245,10 @@ def schema(
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
+# The planning commands register themselves on `app`.
+from netwerkdag.cli import planning  # noqa: E402, F401
+
+
 def main() -> None:
     """Entry point: run the Typer app; map Click usage errors to exit code 2 (Click's default)."""
     try:

@@ -14,7 +14,6 @@ from netwerkdag.core.sessions import Session
 from netwerkdag.core.timegrid import Block, Window
 from netwerkdag.core.venue import Room, Venue
 
-
 #: The default margin of room capacity over expected attendance: 10 %.
 DEFAULT_CAPACITY_MARGIN = 0.1
 

@@ -697,6 +697,13 @@ def _check_group_days(event: Event, ids: _Ids) -> list[Problem]:
     return problems
 
 
+def plan_problems(event: Event) -> list[Problem]:
+    """The rules of a plan that the invariants share with the scheduler's checker: a room or a person in
+    two places at once, a person with a part outside their availability."""
+    ids = _Ids.of(event)
+    return _check_rooms_and_people(event, ids)
+
+
 def check_event(event: Event, *, plan_rules: bool = True) -> list[Problem]:
     """Return every broken invariant of `event`, in a stable order (empty when the event is sound).
 

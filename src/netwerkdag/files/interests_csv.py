@@ -1,0 +1,151 @@
+"""Read an interests file: CSV with the header ``person,session[,weight]``.
+
+`session` is a session id of the event; `person` is a person id of the network, or any other id for an
+attendee from outside the network; `weight` is a whole number from 1 to 100, default 3 (wants to come).
+Every problem is reported with ``file:row:column``, all at once; nothing is read when any row is wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from netwerkdag.core.event import Event
+from netwerkdag.core.interests import MAX_WEIGHT, MIN_WEIGHT, WANTS, Interest, Reason
+from netwerkdag.core.problems import Location, NetwerkdagError, Problem
+
+#: The largest interests file read (50 MB: some 2 million rows).
+MAX_BYTES = 50_000_000
+HEADER = ("person", "session", "weight")
+
+
+def _problem(code: str, message: str, hint: str, file: str, row: int, column: int) -> Problem:
+    return Problem(code, message, (), hint, Location(file, row, column))
+
+
+def read_interests(path: Path, event: Event) -> list[Interest]:
+    name = str(path)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise NetwerkdagError(
+            Problem("file-unreadable", f"cannot read {name}: {exc.strerror or exc}", (), "check the path")
+        ) from None
+    if len(raw) > MAX_BYTES:
+        raise NetwerkdagError(
+            Problem("too-large", f"{name} is larger than 50 MB", (), "split the file", Location(name, 1, 1))
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = raw.count(b"\n", 0, exc.start) + 1
+        raise NetwerkdagError(
+            _problem(
+                "not-utf8",
+                f"the file is not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
+                "save it as CSV UTF-8 (in Excel: Save as > CSV UTF-8)",
+                name,
+                row,
+                1,
+            )
+        ) from None
+    return parse_interests(text, name, event)
+
+
+def parse_interests(text: str, name: str, event: Event) -> list[Interest]:
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise NetwerkdagError(
+            _problem(
+                "empty-file",
+                "the interests file is empty",
+                "start with the header person,session,weight",
+                name,
+                1,
+                1,
+            )
+        )
+    header = tuple(cell.strip().lower() for cell in rows[0])
+    if header not in (HEADER[:2], HEADER):
+        raise NetwerkdagError(
+            _problem(
+                "bad-header",
+                f"the header is '{','.join(rows[0])}', not 'person,session' or 'person,session,weight'",
+                "make the first row exactly: person,session,weight",
+                name,
+                1,
+                1,
+            )
+        )
+    problems: list[Problem] = []
+    found: dict[tuple[str, str], Interest] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) not in (2, 3) or len(row) > len(header):
+            problems.append(
+                _problem(
+                    "bad-row",
+                    f"row {number} has {len(row)} fields; the header has {len(header)}",
+                    "write person,session[,weight] on every row; quote a value that holds a comma",
+                    name,
+                    number,
+                    1,
+                )
+            )
+            continue
+        person, session = row[0].strip(), row[1].strip()
+        if not person or any(ch in person for ch in "\r\n\t"):
+            problems.append(
+                _problem(
+                    "bad-person", f"row {number}: the person is empty", "give a person id", name, number, 1
+                )
+            )
+            continue
+        if not event.has_session(session):
+            problems.append(
+                _problem(
+                    "unknown-session",
+                    f"row {number}: no session '{session}' in the event",
+                    "use a session id of the event file (its `id:`)",
+                    name,
+                    number,
+                    2,
+                )
+            )
+            continue
+        weight = WANTS
+        if len(row) == 3 and row[2].strip():
+            value = row[2].strip()
+            if not value.isdigit() or not MIN_WEIGHT <= int(value) <= MAX_WEIGHT:
+                problems.append(
+                    _problem(
+                        "bad-weight",
+                        f"row {number}: the weight '{value}' is not a whole number from {MIN_WEIGHT} to "
+                        f"{MAX_WEIGHT}",
+                        "use 10 for must attend, 3 for wants to, 1 for would like to",
+                        name,
+                        number,
+                        3,
+                    )
+                )
+                continue
+            weight = int(value)
+        found[(person, session)] = Interest(person, session, weight, Reason.FILE)
+    if problems:
+        raise NetwerkdagError(
+            problems[:100] if len(problems) <= 100 else [*problems[:100], _more(problems, name)]
+        )
+    return list(found.values())
+
+
+def _more(problems: list[Problem], name: str) -> Problem:
+    return Problem(
+        "too-many-problems",
+        f"{len(problems) - 100} more problems are not shown",
+        (),
+        "fix the rows above; the rest are often the same mistake",
+        Location(name, 1, 1),
+    )

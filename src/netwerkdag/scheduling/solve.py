@@ -1,0 +1,99 @@
+"""Schedule a day: choose slots (`model.py`), seat them (`rooms.py`), check the plan with the very rules
+`netwerkdag check` uses (`rules.py`), and explain a day that has no plan (`explain.py`)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from netwerkdag.core.event import Event
+from netwerkdag.core.interests import Interests
+from netwerkdag.scheduling import explain, plan, report, rooms
+from netwerkdag.scheduling.instance import compile_day
+from netwerkdag.scheduling.model import Options, Progress, solve_slots
+from netwerkdag.scheduling.rules import PlanView, Violation, check_plan
+
+#: Room sets found lacking after a solve are added as cuts; a day needs few (features only).
+MAX_CUT_ROUNDS = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    status: str  # optimal | feasible | infeasible | unknown
+    event: Event | None  # the plan, when there is one
+    objective: int | None  # weighted conflicts
+    bound: int | None
+    wall_s: float
+    moved: tuple[str, ...] = ()
+    conflict_pairs: int | None = None
+    spread: int | None = None
+    explanation: tuple[str, ...] = ()
+    violations: tuple[Violation, ...] = field(default_factory=tuple)
+    seats: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def gap(self) -> float | None:
+        if self.objective is None or self.bound is None:
+            return None
+        return 0.0 if self.objective == 0 else (self.objective - self.bound) / self.objective
+
+
+def schedule(
+    event: Event,
+    interests: Interests,
+    options: Options,
+    progress: Progress | None = None,
+) -> Result:
+    started = time.monotonic()
+    day = compile_day(event, interests)
+    cuts: list[rooms.Cut] = []
+    for _ in range(MAX_CUT_ROUNDS):
+        remaining = options.time_limit - (time.monotonic() - started)
+        slot_options = Options(
+            max(0.1, remaining * 0.9),
+            options.workers,
+            options.seed,
+            options.symmetry_breaking,
+            options.repair_from,
+        )
+        outcome = solve_slots(day, slot_options, [(c.slot, c.rooms, c.limit) for c in cuts], progress)
+        if outcome.status not in ("optimal", "feasible"):
+            wall = time.monotonic() - started
+            why: tuple[str, ...] = ()
+            if outcome.status == "infeasible":
+                why = tuple(explain.explain(day, options))
+            return Result(outcome.status, None, None, None, wall, explanation=why, seats=day.seats)
+        cut = rooms.find_cut(day, outcome.slot_of)
+        if cut is None:
+            break
+        cuts.append(cut)
+    else:  # pragma: no cover - a day with fifty lacking room sets
+        return Result("unknown", None, None, None, time.monotonic() - started, seats=day.seats)
+    remaining = options.time_limit - (time.monotonic() - started)
+    room_of = rooms.assign_rooms(
+        day,
+        outcome.slot_of,
+        options.repair_from,
+        min(5.0, max(0.2, remaining)),
+        options.workers,
+        options.seed,
+    )
+    placed = {i: plan.Place(day.slots[t].id, room_of[i]) for i, t in outcome.slot_of.items()}
+    planned = plan.apply(event, placed)
+    violations = tuple(check_plan(PlanView(planned, day.seats, reference=event)))
+    found = report.conflicts(planned, interests)
+    before = options.repair_from if options.repair_from is not None else plan.placements(event)
+    moved = tuple(plan.moves(before, plan.placements(planned)))
+    return Result(
+        outcome.status,
+        planned,
+        report.weighted(found),
+        outcome.bound,
+        time.monotonic() - started,
+        moved,
+        len(found),
+        outcome.spread,
+        violations=violations,
+        seats=day.seats,
+    )

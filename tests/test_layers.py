@@ -2,6 +2,7 @@
 
 core      -> nothing of netwerkdag outside core, and no I/O or framework libraries
 files     -> core
+scheduling -> core (the CP-SAT model, rules and reports; no files, no publishing)
 publish   -> core, files.atomic is not needed: publishers return bytes/str, the CLI writes them
 cli       -> anything (it is the outermost adapter)
 """
@@ -20,11 +21,13 @@ ALLOWED_INTERNAL = {
     "core": {"core"},
     "files": {"core", "files"},
     "publish": {"core", "publish"},
+    "scheduling": {"core", "scheduling"},
 }
 FORBIDDEN_THIRD_PARTY = {
     "core": {"yaml", "pydantic", "jinja2", "weasyprint", "django", "typer", "rich", "openpyxl", "icalendar"},
     "files": {"jinja2", "weasyprint", "django", "typer", "rich"},
     "publish": {"django", "typer", "rich", "pydantic", "yaml"},
+    "scheduling": {"django", "typer", "rich", "pydantic", "yaml", "jinja2", "weasyprint"},
 }
 
 

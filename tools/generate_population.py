@@ -1,6 +1,7 @@
 """Generate the administrators of the G40 example: for each member city a burgemeester and 4 to 7
-wethouders (fewer where network.yaml names some of them: those hold the office) with fictional Dutch names and plausible portfolios, and the theme groups those portfolios lead
-to. Seeded: the same seed gives the same file, so the output is committed beside the generator.
+wethouders with fictional Dutch names and plausible portfolios, and the theme groups those portfolios lead
+to; officials that network.yaml names (the host, the pillar chairs) hold their offices and are not made
+up twice. Seeded: the same seed gives the same file, so the output is committed beside the generator.
 
     .venv/bin/python tools/generate_population.py examples/g40-haarlem-2023 [--seed 2023]
 

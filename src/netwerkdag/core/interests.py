@@ -119,8 +119,8 @@ def derive_interests(event: Event) -> Interests:
     net = event.network
     found: dict[tuple[str, str], Interest] = {}
     for s in event.sessions:
-        for person in s.people_with(*PRESENT_ROLES):
-            _strongest(found, Interest(person, s.id, MUST, Reason.PART))
+        for part in s.people_with(*PRESENT_ROLES):
+            _strongest(found, Interest(part, s.id, MUST, Reason.PART))
         if s.open_to_all:
             continue
         leaders: set[str] = set()
@@ -130,9 +130,9 @@ def derive_interests(event: Event) -> Interests:
         pillar = event.pillar_of(s) if s.kind.value == "pillar-meeting" else None
         if pillar is not None:
             leaders.update(p for p in (pillar.chair, *pillar.vice_chairs) if p)
-        for person in sorted(leaders):
-            if net.has_person(person):
-                _strongest(found, Interest(person, s.id, MUST, Reason.LEADS))
+        for leader in sorted(leaders):
+            if net.has_person(leader):
+                _strongest(found, Interest(leader, s.id, MUST, Reason.LEADS))
         group_keywords = (
             frozenset(net.group(s.group).portfolios) if s.group and net.has_group(s.group) else frozenset()
         )

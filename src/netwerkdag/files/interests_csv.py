@@ -119,7 +119,7 @@ def parse_interests(text: str, name: str, event: Event) -> list[Interest]:
         weight = WANTS
         if len(row) == 3 and row[2].strip():
             value = row[2].strip()
-            if not value.isdigit() or not MIN_WEIGHT <= int(value) <= MAX_WEIGHT:
+            if not (value.isascii() and value.isdigit()) or not MIN_WEIGHT <= int(value) <= MAX_WEIGHT:
                 problems.append(
                     _problem(
                         "bad-weight",

@@ -202,7 +202,7 @@ class NetworkIn(_Model):
     people: list[PersonIn] = []
     people_files: list[Text] = Field(
         [],
-        description="Further YAML files beside this one, each with a `people:` list (a generated population).",
+        description="Further YAML files beside this one, each with a `people:` list (a population).",
     )
 
 
@@ -291,8 +291,8 @@ class SessionIn(_Model):
     combined_with: list[Id] = Field([], description="Sessions sharing its room and time on purpose.")
     pin: bool | Literal["block", "room"] | None = Field(
         None,
-        description="For the scheduler: true keeps block and room, `block` or `room` keeps only that, false "
-        "lets it move both. Default: pillar and theme-group meetings in a parallel block move, the rest stay.",
+        description="For the scheduler: true keeps block and room, `block` or `room` keeps only that, "
+        "false lets both move. Default: pillar and theme-group meetings in a parallel block move.",
     )
     requires: list[Id] = Field([], description="Room features the session needs, such as accessible.")
     expected_attendance: int | None = Field(
@@ -369,7 +369,8 @@ class SchedulingIn(_Model):
         DEFAULT_CAPACITY_MARGIN,
         ge=0,
         le=5,
-        description="Room capacity must exceed the expected attendance by this fraction (0.1 = 10 %).",
+        description="Room capacity must exceed attendance estimated from interests by this fraction "
+        "(0.1 = 10 %); a session's own expected_attendance is taken as the seats it needs.",
     )
 
 

@@ -8,7 +8,6 @@ infeasibility; dropping them one by one while the rest stays infeasible leaves a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -65,8 +64,15 @@ class _Cells:
         for cell in cells:
             self.model.add_implication(literal, cell.Not())
 
-    def cells(self, item_id: str, keep: Callable[[int, str], bool]) -> list[cp_model.IntVar]:
-        return [v for (i, t, r), v in self.z.items() if i == item_id and keep(t, r)]
+    def cells_in(
+        self, item_id: str, slots: set[int] | None = None, rooms: set[str] | None = None
+    ) -> list[cp_model.IntVar]:
+        """The item's cells in any of `slots` or any of `rooms`."""
+        return [
+            v
+            for (i, t, r), v in self.z.items()
+            if i == item_id and ((slots is not None and t in slots) or (rooms is not None and r in rooms))
+        ]
 
 
 def _build(day: Day) -> _Cells:
@@ -74,12 +80,13 @@ def _build(day: Day) -> _Cells:
     event, slots = day.event, day.slots
     for item in day.items:
         s = item.session
-        if item.pinned_block and item.home is not None:
-            g = c.guard(f"'{s.id}' is pinned to block {item.home.block}")
-            c.forbid(g, c.cells(s.id, lambda t, r: slots[t].id != item.home.block))  # type: ignore[union-attr]
-        if item.pinned_room and item.home is not None:
-            g = c.guard(f"'{s.id}' is pinned to room {item.home.room}")
-            c.forbid(g, c.cells(s.id, lambda t, r: r != item.home.room))  # type: ignore[union-attr]
+        home = item.home
+        if item.pinned_block and home is not None:
+            g = c.guard(f"'{s.id}' is pinned to block {home.block}")
+            c.forbid(g, c.cells_in(s.id, slots={t for t, b in enumerate(slots) if b.id != home.block}))
+        if item.pinned_room and home is not None:
+            g = c.guard(f"'{s.id}' is pinned to room {home.room}")
+            c.forbid(g, c.cells_in(s.id, rooms={r.id for r in event.rooms if r.id != home.room}))
         small = [r.id for r in event.rooms if r.capacity < item.seats]
         if small:
             big = [f"{r.id} ({r.capacity})" for r in event.rooms if r.capacity >= item.seats and not r.shared]
@@ -87,11 +94,11 @@ def _build(day: Day) -> _Cells:
                 f"'{s.id}' expects {item.seats} people, so it needs a room that seats them: "
                 + (", ".join(big) if big else "no room does")
             )
-            c.forbid(g, c.cells(s.id, lambda t, r: r in small))
+            c.forbid(g, c.cells_in(s.id, rooms=set(small)))
         if s.requires:
             lacking = [r.id for r in event.rooms if not s.requires <= r.features]
             g = c.guard(f"'{s.id}' needs a room with {', '.join(sorted(s.requires))}")
-            c.forbid(g, c.cells(s.id, lambda t, r: r in lacking))
+            c.forbid(g, c.cells_in(s.id, rooms=set(lacking)))
         for person in sorted(set(present_people(s))):
             windows = event.availability.get(person)
             if windows is None:
@@ -101,7 +108,7 @@ def _build(day: Day) -> _Cells:
             outside = {
                 t for t, w in item.windows.items() if not any(a.contains(w.start, w.end) for a in windows)
             }
-            c.forbid(g, c.cells(s.id, lambda t, r: t in outside))
+            c.forbid(g, c.cells_in(s.id, slots=outside))
     for t, held in day.held_rooms.items():
         for room, holder in sorted(held.items()):
             g = c.guard(f"'{holder}' holds {room} during {slots[t].id} ({_hhmm(slots[t].window)})")
@@ -130,7 +137,7 @@ def _build(day: Day) -> _Cells:
             if before in items:
                 g = c.guard(f"'{item.id}' must start after '{before}' ends")
                 other = items[before]
-                for (i, t, r), v in list(c.z.items()):
+                for (i, t, _room), v in list(c.z.items()):
                     if i != item.id:
                         continue
                     late = [

@@ -89,11 +89,14 @@ def seats_needed(event: Event, interests: Interests) -> dict[str, int]:
 
 
 def candidate_rooms(event: Event, session: Session, seats: int) -> frozenset[str]:
-    if session.pin.keeps_room and session.room is not None:
-        return frozenset({session.room}) if event.has_room(session.room) else frozenset()
-    return frozenset(
+    """Rooms the session may take: big enough, with every feature it needs, not shared; a pinned room
+    only if it is all of that (else none: the day has no plan, and `explain` says why)."""
+    fitting = frozenset(
         r.id for r in event.rooms if not r.shared and r.capacity >= seats and session.requires <= r.features
     )
+    if session.pin.keeps_room and session.room is not None:
+        return fitting & {session.room}
+    return fitting
 
 
 def compile_day(event: Event, interests: Interests) -> Day:

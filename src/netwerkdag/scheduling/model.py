@@ -139,9 +139,9 @@ class SlotModel:
     def _against_fixed_order(self, item: Item, window: Window) -> bool:
         event, s = self.day.event, item.session
         for before in s.after:
-            if before not in self.items and event.has_session(before):
-                if window.start < event.session(before).end:
-                    return True
+            fixed = before not in self.items and event.has_session(before)
+            if fixed and window.start < event.session(before).end:
+                return True
         for other in event.sessions:
             if other.id in self.items:
                 continue
@@ -168,7 +168,7 @@ class SlotModel:
             lits = [self.x[(i.id, t)] for i in day.items if i.rooms <= rooms and (i.id, t) in self.x]
             self.model.add(sum(lits) <= limit)
 
-    # -- people with a part: one session at a time -------------------------------------------------------------
+    # -- people with a part: one session at a time ---------------------------------------------------------
 
     def _people(self) -> None:
         by_person: dict[str, list[Item]] = {}
@@ -217,8 +217,7 @@ class SlotModel:
             return
         if ia is None or ib is None:
             item, other_id = (ia, b) if ia is not None else (ib, a)
-            assert item is not None
-            if not event.has_session(other_id):
+            if item is None or not event.has_session(other_id):
                 return
             other = event.session(other_id)
             for t in self.allowed[item.id]:
@@ -248,15 +247,15 @@ class SlotModel:
     def spread_scale(self) -> int:
         return len(self.spread_terms) + 1
 
-    def objective(self) -> cp_model.LinearExpr:
+    def objective(self) -> cp_model.LinearExprT:
         scale = self.spread_scale
         return sum(scale * w * v for w, v in self.conflict_terms) + sum(w * v for w, v in self.spread_terms)
 
-    def moved(self) -> cp_model.LinearExpr:
+    def moved(self) -> cp_model.LinearExprT:
         """Sessions that leave their previous slot, or stay in it without their previous room."""
         previous = self.options.repair_from or {}
         slot_index = {b.id: t for t, b in enumerate(self.day.slots)}
-        terms = []
+        terms: list[cp_model.LinearExprT] = []
         for item in self.day.items:
             before = previous.get(item.id)
             if before is None or before.block not in slot_index:
@@ -269,7 +268,7 @@ class SlotModel:
                 terms.append(1)
         return sum(terms)
 
-    # -- symmetry and hints -----------------------------------------------------------------------------------
+    # -- symmetry and hints -------------------------------------------------------------------------------
 
     def _break_symmetry(self) -> None:
         """Slots that differ in nothing the model sees are interchangeable: order them by the first item
@@ -298,7 +297,7 @@ class SlotModel:
             # used[k][j]: one of the first j+1 members sits in slot k of the class.
             used: list[list[cp_model.IntVar]] = []
             for t in slots:
-                row = []
+                row: list[cp_model.IntVar] = []
                 for j, item in enumerate(members):
                     u = self.model.new_bool_var("")
                     lit = self.x[(item.id, t)]
@@ -383,9 +382,9 @@ def solve_slots(
             return SlotOutcome(_STATUS.get(status, "unknown"))
         moved_count = round(solver.objective_value)
         m.add(moved <= moved_count)
-        for (item_id, t), var in built.x.items():
+        m.clear_hints()  # type: ignore[no-untyped-call]
+        for var in built.x.values():
             m.add_hint(var, bool(solver.boolean_value(var)))
-        del item_id, t
     m.minimize(built.objective())
     remaining = options.time_limit - (time.monotonic() - started)
     solver = _solver(options, remaining)

@@ -98,12 +98,14 @@ def assign_rooms(
             lits.append(r[(item.id, room)])
         model.add_exactly_one(lits)
     for t in range(len(day.slots)):
-        for room in day.event.rooms:
-            in_room = [r[(i.id, room.id)] for i in day.items if slot_of[i.id] == t and (i.id, room.id) in r]
+        for venue_room in day.event.rooms:
+            key = venue_room.id
+            in_room = [r[(i.id, key)] for i in day.items if slot_of[i.id] == t and (i.id, key) in r]
             if len(in_room) > 1:
                 model.add_at_most_one(in_room)
     costs: list[tuple[int, cp_model.IntVar]] = []
-    keep = 1 + sum(day.pair_weights.values())  # a kept room outweighs every walk
+    walk_scale = 2  # above the home-room preference of 1
+    keep = 1 + walk_scale * sum(day.pair_weights.values()) + len(day.items)  # outweighs all walks
     for item in day.items:
         before = (previous or {}).get(item.id)
         t = slot_of[item.id]
@@ -112,7 +114,6 @@ def assign_rooms(
         if item.home is not None and (item.id, item.home.room) in r:
             costs.append((-1, r[(item.id, item.home.room)]))
     items = {i.id: i for i in day.items}
-    walk_scale = 2  # above the home-room preference of 1
     for (a, b), weight in day.pair_weights.items():
         if a not in items or b not in items:
             continue
@@ -122,11 +123,12 @@ def assign_rooms(
         first, second = (day.slots[ta], day.slots[tb]) if ta < tb else (day.slots[tb], day.slots[ta])
         if first.start.date() != second.start.date():
             continue
-        for room in day.event.rooms:
-            if (a, room.id) in r and (b, room.id) in r:
+        for venue_room in day.event.rooms:
+            key = venue_room.id
+            if (a, key) in r and (b, key) in r:
                 same = model.new_bool_var("")
-                model.add_implication(same, r[(a, room.id)])
-                model.add_implication(same, r[(b, room.id)])
+                model.add_implication(same, r[(a, key)])
+                model.add_implication(same, r[(b, key)])
                 costs.append((-walk_scale * weight, same))
     if costs:
         model.minimize(sum(c * v for c, v in costs))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from netwerkdag.core.event import Event
 from netwerkdag.core.invariants import plan_problems
 from netwerkdag.core.sessions import PRESENT_ROLES, Session
+from netwerkdag.core.venue import Room
 from netwerkdag.scheduling.plan import Place, placements
 
 
@@ -67,10 +68,17 @@ def _from_invariants(code: str) -> Callable[[PlanView], list[Violation]]:
     return check
 
 
+def _room(event: Event, s: Session) -> Room | None:
+    """The session's room; None for the whole venue or a room the event no longer has (a repair)."""
+    if s.venue_wide or s.room is None or not event.has_room(s.room):
+        return None
+    return event.room(s.room)
+
+
 def _room_capacity(view: PlanView) -> list[Violation]:
     event, found = view.event, []
     for s in event.sessions:
-        room = event.room_of(s)
+        room = _room(event, s)
         if room is None or room.shared:
             continue
         needed = view.seats.get(s.id, 0)
@@ -78,7 +86,8 @@ def _room_capacity(view: PlanView) -> list[Violation]:
             found.append(
                 Violation(
                     "room-capacity",
-                    f"'{s.id}' expects {needed} people (with the margin) but '{room.id}' seats {room.capacity}",
+                    f"'{s.id}' expects {needed} people (with the margin) but '{room.id}' seats "
+                    f"{room.capacity}",
                     (s.id,),
                 )
             )
@@ -88,7 +97,7 @@ def _room_capacity(view: PlanView) -> list[Violation]:
 def _room_features(view: PlanView) -> list[Violation]:
     event, found = view.event, []
     for s in event.sessions:
-        room = event.room_of(s)
+        room = _room(event, s)
         missing = sorted(s.requires - room.features) if room is not None else []
         if missing:
             found.append(

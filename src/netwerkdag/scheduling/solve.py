@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from netwerkdag.core.event import Event
 from netwerkdag.core.interests import Interests
+from netwerkdag.core.sessions import Pin
 from netwerkdag.scheduling import explain, plan, report, rooms
 from netwerkdag.scheduling.instance import compile_day
 from netwerkdag.scheduling.model import Options, Progress, solve_slots
@@ -47,6 +48,11 @@ def schedule(
 ) -> Result:
     started = time.monotonic()
     day = compile_day(event, interests)
+    fixed = {s.id for s in event.sessions if s.pin is Pin.BOTH}
+    broken = [v for v in check_plan(PlanView(event, day.seats)) if v.sessions and set(v.sessions) <= fixed]
+    if broken:  # no plan can mend what is pinned
+        pinned = tuple(f"pinned parts break the rule {v.rule}: {v.message}" for v in broken)
+        return Result("infeasible", None, None, None, time.monotonic() - started, explanation=pinned)
     cuts: list[rooms.Cut] = []
     for _ in range(MAX_CUT_ROUNDS):
         remaining = options.time_limit - (time.monotonic() - started)

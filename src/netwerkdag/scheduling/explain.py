@@ -30,10 +30,6 @@ def _hhmm(w: Window) -> str:
     return f"{w.start:%H:%M}-{w.end:%H:%M}"
 
 
-def _overlap(a: Window, b: Window) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
 class _Cells:
     def __init__(self, day: Day) -> None:
         self.day = day

@@ -14,7 +14,6 @@ from netwerkdag.core.event import Event
 from netwerkdag.core.interests import Interests, expected_attendance
 from netwerkdag.core.sessions import PRESENT_ROLES, Pin, Session
 from netwerkdag.core.timegrid import Block, BlockKind, Window
-from netwerkdag.core.venue import Room
 from netwerkdag.scheduling.plan import Place, moved_window
 
 
@@ -64,17 +63,6 @@ class Day:
     #: Pairs of items in the same pillar (spread them over the slots).
     pillar_pairs: frozenset[tuple[str, str]]
     seats: Mapping[str, int] = field(default_factory=dict)
-
-    def item(self, session_id: str) -> Item:
-        return next(i for i in self.items if i.id == session_id)
-
-    @property
-    def rooms(self) -> tuple[Room, ...]:
-        return self.event.rooms
-
-
-def _overlaps(a: Window, b: Window) -> bool:
-    return a.start < b.end and b.start < a.end
 
 
 def parallel_blocks(event: Event) -> tuple[Block, ...]:
@@ -131,7 +119,7 @@ def compile_day(event: Event, interests: Interests) -> Day:
     fixed_in_slot: dict[int, list[Session]] = {t: [] for t in range(len(slots))}
     for s in outside:
         for t, block in enumerate(slots):
-            if not _overlaps(s.window, block.window):
+            if not s.window.overlaps(block.window):
                 continue
             fixed_in_slot[t].append(s)
             if s.venue_wide or (s.room is None and not s.all_day):

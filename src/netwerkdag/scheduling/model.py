@@ -57,10 +57,6 @@ class SlotOutcome:
     moved: int | None = None
 
 
-def _overlap(a: Window, b: Window) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
 def _minutes(day: Day, moment_window: Window, end: bool = False) -> int:
     origin = day.slots[0].start if day.slots else moment_window.start
     moment = moment_window.end if end else moment_window.start
@@ -99,7 +95,7 @@ class SlotModel:
     # -- domains: pins, time fit, availability, a person's fixed parts --------------------------------------
 
     def _domains(self) -> None:
-        day, event = self.day, self.day.event
+        day = self.day
         for item in day.items:
             allowed = []
             for t in item.slots:
@@ -117,7 +113,6 @@ class SlotModel:
             self.allowed[item.id] = allowed
             for t in allowed:
                 self.x[(item.id, t)] = self.model.new_bool_var(f"x[{item.id},{day.slots[t].id}]")
-        del event
 
     def _available(self, item: Item, window: Window) -> bool:
         availability = self.day.event.availability
@@ -132,7 +127,7 @@ class SlotModel:
         if not people:
             return False
         for fixed in self.day.fixed_in_slot[t]:
-            if people.intersection(present_people(fixed)) and _overlap(fixed.window, window):
+            if people.intersection(present_people(fixed)) and fixed.window.overlaps(window):
                 return True
         return False
 
@@ -148,7 +143,7 @@ class SlotModel:
             if item.id in other.after and other.start < window.end:
                 return True
             parallel = other.id in s.not_parallel_with or item.id in other.not_parallel_with
-            if parallel and _overlap(other.window, window):
+            if parallel and other.window.overlaps(window):
                 return True
         return False
 
@@ -182,7 +177,7 @@ class SlotModel:
         for k, a in enumerate(items):
             for b in items[k + 1 :]:
                 for t in set(self.allowed[a.id]) & set(self.allowed[b.id]):
-                    if _overlap(a.windows[t], b.windows[t]):
+                    if a.windows[t].overlaps(b.windows[t]):
                         self.model.add_at_most_one([self.x[(a.id, t)], self.x[(b.id, t)]])
 
     def _order_and_parallel(self) -> None:
@@ -221,11 +216,11 @@ class SlotModel:
                 return
             other = event.session(other_id)
             for t in self.allowed[item.id]:
-                if _overlap(item.windows[t], other.window):
+                if item.windows[t].overlaps(other.window):
                     terms.append((weight, self.x[(item.id, t)]))
             return
         together = [
-            t for t in set(self.allowed[a]) & set(self.allowed[b]) if _overlap(ia.windows[t], ib.windows[t])
+            t for t in set(self.allowed[a]) & set(self.allowed[b]) if ia.windows[t].overlaps(ib.windows[t])
         ]
         if not together:
             return

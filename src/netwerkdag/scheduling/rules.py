@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from netwerkdag.core.event import Event
 from netwerkdag.core.invariants import plan_problems
-from netwerkdag.core.sessions import PRESENT_ROLES, Session
+from netwerkdag.core.sessions import Session
 from netwerkdag.core.venue import Room
 from netwerkdag.scheduling.plan import Place, placements
 
@@ -199,7 +199,3 @@ RULES: tuple[Rule, ...] = (
 
 def check_plan(view: PlanView) -> list[Violation]:
     return [v for rule in RULES for v in rule.check(view)]
-
-
-def present(session: Session) -> tuple[str, ...]:
-    return session.people_with(*PRESENT_ROLES)

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from netwerkdag.core.sessions import Session
 from netwerkdag.core.timegrid import Window
 from netwerkdag.scheduling.instance import Day, Item, present_people
 from netwerkdag.scheduling.plan import Place
@@ -64,11 +65,27 @@ def _minutes(day: Day, moment_window: Window, end: bool = False) -> int:
 
 
 class SlotModel:
-    """Builds the model for a compiled day; `cuts` are room-set counts found by `rooms.py`."""
+    """Builds the model for a compiled day; `cuts` are room-set counts found by `rooms.py`.
 
-    def __init__(self, day: Day, options: Options, cuts: Iterable[tuple[int, frozenset[str], int]] = ()):
+    `elsewhere` gives the times of sessions that are items of the day but not of this model (the
+    neighbourhood search of `search.py` re-solves a few slots while the rest of the day stays where it is);
+    other sessions outside the model keep the times of the event. Without `objective`, the model only asks
+    for a plan that keeps every rule.
+    """
+
+    def __init__(
+        self,
+        day: Day,
+        options: Options,
+        cuts: Iterable[tuple[int, frozenset[str], int]] = (),
+        *,
+        elsewhere: Mapping[str, Window] | None = None,
+        objective: bool = True,
+        hint: Mapping[str, int] | None = None,
+    ):
         self.day = day
         self.options = options
+        self.elsewhere = elsewhere or {}
         self.model = cp_model.CpModel()
         self.x: dict[tuple[str, int], cp_model.IntVar] = {}
         self.allowed: dict[str, list[int]] = {}
@@ -78,6 +95,15 @@ class SlotModel:
         self.spread_terms: list[tuple[int, cp_model.IntVar]] = []
         self.empty: list[Item] = []
         self.pair_var: dict[tuple[str, str], cp_model.IntVar] = {}
+        # Sessions that name an item in `after` or `not_parallel_with` (the only ones its order touches).
+        self._related: dict[str, list[Session]] = {}
+        for other in day.event.sessions:
+            for named in {*other.after, *other.not_parallel_with}:
+                self._related.setdefault(named, []).append(other)
+        for item in day.items:
+            for named in item.session.not_parallel_with:
+                if day.event.has_session(named):
+                    self._related.setdefault(item.id, []).append(day.event.session(named))
         self._domains()
         for item in day.items:
             lits = [self.x[(item.id, t)] for t in self.allowed[item.id]]
@@ -87,10 +113,11 @@ class SlotModel:
         self._rooms(cuts)
         self._people()
         self._order_and_parallel()
-        self._objective_terms()
+        if objective:
+            self._objective_terms()
         if options.symmetry_breaking and options.repair_from is None:
             self._break_symmetry()
-        self._hint()
+        self._hint(hint)
 
     # -- domains: pins, time fit, availability, a person's fixed parts --------------------------------------
 
@@ -131,19 +158,25 @@ class SlotModel:
                 return True
         return False
 
+    def window_of(self, session_id: str) -> Window:
+        """Where a session outside the model runs: its place elsewhere in the day, else the event's."""
+        found = self.elsewhere.get(session_id)
+        return found if found is not None else self.day.event.session(session_id).window
+
     def _against_fixed_order(self, item: Item, window: Window) -> bool:
         event, s = self.day.event, item.session
         for before in s.after:
             fixed = before not in self.items and event.has_session(before)
-            if fixed and window.start < event.session(before).end:
+            if fixed and window.start < self.window_of(before).end:
                 return True
-        for other in event.sessions:
+        for other in self._related.get(item.id, ()):
             if other.id in self.items:
                 continue
-            if item.id in other.after and other.start < window.end:
-                return True
+            later = item.id in other.after
             parallel = other.id in s.not_parallel_with or item.id in other.not_parallel_with
-            if parallel and other.window.overlaps(window):
+            if later and self.window_of(other.id).start < window.end:
+                return True
+            if parallel and self.window_of(other.id).overlaps(window):
                 return True
         return False
 
@@ -207,16 +240,16 @@ class SlotModel:
             if terms is self.conflict_terms and event.has_session(a) and event.has_session(b):
                 sa, sb = event.session(a), event.session(b)
                 combined = a in sb.combined_with or b in sa.combined_with
-                if sa.window.overlaps(sb.window) and not combined:
+                if self.window_of(a).overlaps(self.window_of(b)) and not combined:
                     self.constant += weight
             return
         if ia is None or ib is None:
             item, other_id = (ia, b) if ia is not None else (ib, a)
             if item is None or not event.has_session(other_id):
                 return
-            other = event.session(other_id)
+            other = self.window_of(other_id)
             for t in self.allowed[item.id]:
-                if item.windows[t].overlaps(other.window):
+                if item.windows[t].overlaps(other):
                     terms.append((weight, self.x[(item.id, t)]))
             return
         together = [
@@ -310,14 +343,21 @@ class SlotModel:
                     else:
                         self.model.add_implication(lit, used[k - 1][j - 1])
 
-    def _hint(self) -> None:
+    def _hint(self, slot_of: Mapping[str, int] | None) -> None:
+        """Start from `slot_of`, else from the previous plan (repair) or the plan the day came from."""
         previous = self.options.repair_from or {}
         slot_index = {b.id: t for t, b in enumerate(self.day.slots)}
         for item in self.day.items:
-            place = previous.get(item.id) or item.home
-            home = slot_index.get(place.block) if place else None
+            if slot_of is not None:
+                home = slot_of.get(item.id)
+            else:
+                place = previous.get(item.id) or item.home
+                home = slot_index.get(place.block) if place else None
             for t in self.allowed[item.id]:
                 self.model.add_hint(self.x[(item.id, t)], t == home)
+
+    def slots_chosen(self, solver: cp_model.CpSolver) -> dict[str, int]:
+        return {item_id: t for (item_id, t), var in self.x.items() if solver.boolean_value(var)}
 
 
 class _Watch(cp_model.CpSolverSolutionCallback):
@@ -341,11 +381,14 @@ _STATUS = {
 }
 
 
-def _solver(options: Options, time_limit: float) -> cp_model.CpSolver:
+def solver_for(options: Options, time_limit: float, proving: bool = True) -> cp_model.CpSolver:
+    """A solver with the options' workers and seed; `proving` sets it up to raise the lower bound."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     solver.parameters.num_workers = max(1, options.workers)
     solver.parameters.random_seed = options.seed
+    if not proving:
+        return solver
     # On few cores, one worker proves bounds from unsatisfiable cores (the LP bound of these pair costs is
     # weak: measured on Haarlem, 2 default workers prove nothing in 10 s, core + LP prove 60 % of it).
     if options.workers == 1:
@@ -371,7 +414,7 @@ def solve_slots(
     if options.repair_from is not None:
         moved = built.moved()
         m.minimize(moved)
-        solver = _solver(options, options.time_limit / 2)
+        solver = solver_for(options, options.time_limit / 2)
         status = solver.solve(m)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return SlotOutcome(_STATUS.get(status, "unknown"))
@@ -382,7 +425,7 @@ def solve_slots(
             m.add_hint(var, bool(solver.boolean_value(var)))
     m.minimize(built.objective())
     remaining = options.time_limit - (time.monotonic() - started)
-    solver = _solver(options, remaining)
+    solver = solver_for(options, remaining)
     watch = _Watch(progress, started, built.spread_scale, built.constant)
     status = solver.solve(m, watch)
     name = _STATUS.get(status, "unknown")

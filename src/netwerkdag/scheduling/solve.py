@@ -1,5 +1,6 @@
-"""Schedule a day: choose slots (`model.py`), seat them (`rooms.py`), check the plan with the very rules
-`netwerkdag check` uses (`rules.py`), and explain a day that has no plan (`explain.py`)."""
+"""Schedule a day: choose slots (`search.py`, or for a repair the slot model of `model.py` directly), seat
+them (`rooms.py`), check the plan with the very rules `netwerkdag check` uses (`rules.py`), and explain a
+day that has no plan (`explain.py`)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ from dataclasses import dataclass, field
 from netwerkdag.core.event import Event
 from netwerkdag.core.interests import Interests
 from netwerkdag.core.sessions import Pin
-from netwerkdag.scheduling import explain, plan, report, rooms
-from netwerkdag.scheduling.instance import compile_day
-from netwerkdag.scheduling.model import Options, Progress, solve_slots
+from netwerkdag.scheduling import explain, plan, report, rooms, search
+from netwerkdag.scheduling.instance import Day, compile_day
+from netwerkdag.scheduling.model import Options, Progress, SlotOutcome, solve_slots
 from netwerkdag.scheduling.rules import PlanView, Violation, check_plan
 
 #: Room sets found lacking after a solve are added as cuts; a day needs few (features only).
 MAX_CUT_ROUNDS = 50
+#: Rooms are the second decision (fewer room changes, shorter walks): their model gets at most this long;
+#: when it has no answer by then, the matching that proved the slots seatable gives the rooms.
+ROOM_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,26 @@ def schedule(
     if broken:  # no plan can mend what is pinned
         pinned = tuple(f"pinned parts break the rule {v.rule}: {v.message}" for v in broken)
         return Result("infeasible", None, None, None, time.monotonic() - started, explanation=pinned)
+    if options.repair_from is None:
+        found = search.search(day, options, progress)
+        if found.status not in ("optimal", "feasible") or found.score is None:
+            why = tuple(explain.explain(day, options)) if found.status == "infeasible" else ()
+            wall = time.monotonic() - started
+            return Result(found.status, None, None, None, wall, explanation=why, seats=day.seats)
+        outcome = SlotOutcome(
+            found.status, dict(found.slot_of), found.score.conflicts, found.bound, found.score.spread
+        )
+    else:
+        repaired = _repair(day, options, started, progress)
+        if isinstance(repaired, Result):
+            return repaired
+        outcome = repaired
+    return _seated(event, interests, day, outcome, options, started)
+
+
+def _repair(day: Day, options: Options, started: float, progress: Progress | None) -> SlotOutcome | Result:
+    """Repair: fewest moves first, then fewest conflicts, on the slot model of the whole day; room sets
+    that cannot be seated come back as cuts."""
     cuts: list[rooms.Cut] = []
     for _ in range(MAX_CUT_ROUNDS):
         remaining = options.time_limit - (time.monotonic() - started)
@@ -72,16 +96,22 @@ def schedule(
             return Result(outcome.status, None, None, None, wall, explanation=why, seats=day.seats)
         cut = rooms.find_cut(day, outcome.slot_of)
         if cut is None:
-            break
+            return outcome
         cuts.append(cut)
-    else:  # pragma: no cover - a day with fifty lacking room sets
-        return Result("unknown", None, None, None, time.monotonic() - started, seats=day.seats)
+    wall = time.monotonic() - started  # pragma: no cover - a day with fifty lacking room sets
+    return Result("unknown", None, None, None, wall, seats=day.seats)  # pragma: no cover
+
+
+def _seated(
+    event: Event, interests: Interests, day: Day, outcome: SlotOutcome, options: Options, started: float
+) -> Result:
+    """Rooms for the chosen slots, the plan as an event, and its check by the rules of `netwerkdag check`."""
     remaining = options.time_limit - (time.monotonic() - started)
     room_of = rooms.assign_rooms(
         day,
         outcome.slot_of,
         options.repair_from,
-        min(5.0, max(0.2, remaining)),
+        min(ROOM_SECONDS, max(0.2, remaining)),
         options.workers,
         options.seed,
     )

@@ -1,0 +1,447 @@
+"""Search for a good plan fast, and prove how good it is, on two threads.
+
+The slot model of `model.py` over the whole day has a weak linear relaxation (it is a graph partitioning
+problem) and, on a day of a hundred sessions or more, takes CP-SAT seconds per neighbourhood of its own.
+So the search is split:
+
+- **Neighbourhoods of slots** (`improve`): take the plan so far, free two slots (later three, four),
+  and let a small slot model, holding only the sessions of those slots, decide exactly which of them go
+  where. Sessions in other slots stay, so the pairs that can change are all inside the model. Keep the
+  answer when it is better. Every set of slots of one size is tried in random order before the size
+  grows; an improvement starts again from pairs.
+- **The bound** (`Prover`): the slot model of the whole day, with CP-SAT's core-based search, on its own
+  thread from the first plan on. It proves the lower bound the report shows, and its own plans are taken
+  when they are better. When the two meet, the plan is optimal and both stop.
+
+A plan either part finds is kept only when its rooms can be seated (`rooms.find_cut`); a room set that
+fails becomes a cut in the neighbourhoods from then on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+import random
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from netwerkdag.core.timegrid import Window
+from netwerkdag.scheduling import rooms
+from netwerkdag.scheduling.columns import MAX_COLUMNS, Columns, ceil_conflicts, solve_exact
+from netwerkdag.scheduling.instance import Day
+from netwerkdag.scheduling.model import Options, Progress, SlotModel, solver_for
+
+Cuts = list[tuple[int, frozenset[str], int]]
+
+#: On a small day, the neighbourhoods look for a good plan this long before the column model starts.
+SMALL_DAY_HEAD_START = 0.25
+#: The share of the time limit kept for seating the rooms and checking the plan after the search.
+RESERVE = 0.1
+#: In a neighbourhood at most this many sessions may move (a sample of them when its slots hold more),
+#: and its model gets at most `NEIGHBOURHOOD_SECONDS`: small models that CP-SAT closes fast beat big ones.
+MAX_MOVABLE = 24
+NEIGHBOURHOOD_SECONDS = 0.5
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Score:
+    """What the slot model minimises, in its order: weighted conflicts, then one pillar's pairs together."""
+
+    conflicts: int
+    spread: int
+
+
+class Scorer:
+    """Scores a whole assignment of slots the way the slot model counts it."""
+
+    def __init__(self, day: Day) -> None:
+        self.day = day
+        self.items = {i.id: i for i in day.items}
+        self.pairs: list[tuple[str, str, int]] = []
+        self.fixed_terms: list[tuple[str, Window, int]] = []  # an item against a session outside
+        self.constant = 0
+        #: Pairs of an item and a session outside the items, by item, as the model's weights have them.
+        self.outside_pairs: dict[str, list[tuple[tuple[str, str], int]]] = {}
+        event = day.event
+        for (a, b), weight in day.pair_weights.items():
+            if weight <= 0:
+                continue
+            ia, ib = self.items.get(a), self.items.get(b)
+            if ia is not None and ib is not None:
+                self.pairs.append((a, b, weight))
+            elif ia is not None or ib is not None:
+                item_id, other = (a, b) if ia is not None else (b, a)
+                if event.has_session(other):
+                    self.fixed_terms.append((item_id, event.session(other).window, weight))
+                    self.outside_pairs.setdefault(item_id, []).append(((a, b), weight))
+            elif event.has_session(a) and event.has_session(b):
+                sa, sb = event.session(a), event.session(b)
+                combined = a in sb.combined_with or b in sa.combined_with
+                if sa.window.overlaps(sb.window) and not combined:
+                    self.constant += weight
+        self.neighbours: dict[str, list[tuple[str, int]]] = {i: [] for i in self.items}
+        for a, b, weight in self.pairs:
+            self.neighbours[a].append((b, weight))
+            self.neighbours[b].append((a, weight))
+
+    def score(self, slot_of: Mapping[str, int]) -> Score:
+        items = self.items
+        conflicts = self.constant
+        for a, b, weight in self.pairs:
+            t = slot_of[a]
+            if t == slot_of[b] and items[a].windows[t].overlaps(items[b].windows[t]):
+                conflicts += weight
+        for item_id, window, weight in self.fixed_terms:
+            if items[item_id].windows[slot_of[item_id]].overlaps(window):
+                conflicts += weight
+        spread = 0
+        for a, b in self.day.pillar_pairs:
+            t = slot_of[a]
+            if t == slot_of[b] and items[a].windows[t].overlaps(items[b].windows[t]):
+                spread += 1
+        return Score(conflicts, spread)
+
+
+def neighbourhood(
+    day: Day,
+    scorer: Scorer,
+    slot_of: Mapping[str, int],
+    free: frozenset[int],
+    movable: frozenset[str] | None = None,
+) -> Day:
+    """The day cut down to the sessions now in the `free` slots, each allowed only those slots; of them,
+    those not `movable` (when given) stay in the slot they are in."""
+    chosen = {i for i, t in slot_of.items() if t in free}
+    items = tuple(
+        dataclasses.replace(
+            item,
+            slots=tuple(
+                t
+                for t in item.slots
+                if t in free and (movable is None or item.id in movable or t == slot_of[item.id])
+            ),
+        )
+        for item in day.items
+        if item.id in chosen
+    )
+    weights: dict[tuple[str, str], int] = {}
+    for a in chosen:
+        for b, weight in scorer.neighbours[a]:
+            if b in chosen:
+                weights[(a, b) if a < b else (b, a)] = weight
+    for item_id in chosen:
+        weights.update(scorer.outside_pairs.get(item_id, ()))
+    pillar_pairs = frozenset((a, b) for a, b in day.pillar_pairs if a in chosen and b in chosen)
+    return dataclasses.replace(day, items=items, pair_weights=weights, pillar_pairs=pillar_pairs)
+
+
+def _slot_sets(day: Day, size: int, rng: random.Random) -> list[frozenset[int]]:
+    combos = [frozenset(c) for c in itertools.combinations(range(len(day.slots)), size)]
+    rng.shuffle(combos)
+    return combos
+
+
+class Incumbent:
+    """The best seatable plan so far, shared by the two threads."""
+
+    def __init__(self, day: Day, scorer: Scorer, slot_of: dict[str, int], progress: Progress | None) -> None:
+        self.day, self.scorer, self.progress = day, scorer, progress
+        self.slot_of = dict(slot_of)
+        self.score = scorer.score(slot_of)
+        self.bound: int | None = None
+        self.proven = False
+        self.started = time.monotonic()
+        self.lock = threading.RLock()  # progress is reported under it, so reports never run backwards
+        self.cuts: Cuts = []
+        self._report()
+
+    def offer(self, slot_of: Mapping[str, int], ties: bool = False) -> bool:
+        """Take `slot_of` if it is better (or, with `ties`, as good) and every slot of it can be seated."""
+        score = self.scorer.score(slot_of)
+
+        def worse() -> bool:
+            return score > self.score or (score == self.score and not ties)
+
+        with self.lock:
+            if worse():
+                return False
+        cut = rooms.find_cut(self.day, slot_of)
+        with self.lock:
+            if cut is not None:
+                self.cuts.append((cut.slot, cut.rooms, cut.limit))
+                return False
+            if worse():
+                return False
+            better = score < self.score
+            self.slot_of, self.score = dict(slot_of), score
+            if better:
+                self._report()
+        return True
+
+    def raise_bound(self, bound: int) -> None:
+        with self.lock:
+            if self.bound is not None and bound <= self.bound:
+                return
+            self.bound = bound
+            self._report()
+
+    @property
+    def closed(self) -> bool:
+        return self.proven or (self.bound is not None and self.bound >= self.score.conflicts)
+
+    def _report(self) -> None:
+        if self.progress is not None:
+            conflicts, bound = self.score.conflicts, self.bound if self.bound is not None else 0
+            self.progress(conflicts, min(bound, conflicts), time.monotonic() - self.started)
+
+
+def improve(
+    day: Day,
+    incumbent: Incumbent,
+    deadline: float,
+    seed: int,
+    stop: threading.Event,
+) -> None:
+    """Neighbourhoods until the deadline, `stop`, or a proven optimum.
+
+    First every set of two slots, then of three and four, in random order; an improvement starts again
+    from pairs. When no set of up to four slots improves the plan (a local optimum), wider and random
+    neighbourhoods follow: three to six slots, of whose sessions at most `MAX_RANDOM_MOVABLE` may move, and
+    a plan as good as the one known is taken too, so that the search walks across plateaus.
+    """
+    rng = random.Random(seed)  # noqa: S311 - a search order, not a secret
+    largest = min(4, len(day.slots))
+    size = 2
+
+    def halted() -> bool:
+        return stop.is_set() or incumbent.closed or time.monotonic() >= deadline
+
+    def some_of(free: frozenset[int]) -> frozenset[str] | None:
+        inside = sorted(i for i, t in incumbent.slot_of.items() if t in free)
+        return None if len(inside) <= MAX_MOVABLE else frozenset(rng.sample(inside, MAX_MOVABLE))
+
+    while size <= largest:
+        improved = False
+        for free in _slot_sets(day, size, rng):
+            if halted():
+                return
+            if _resolve(day, incumbent, free, some_of(free), deadline, rng.randrange(1 << 30)):
+                improved = True
+                break
+        size = 2 if improved else size + 1
+    if len(day.slots) < 3:
+        return
+    while not halted():
+        free = frozenset(rng.sample(range(len(day.slots)), rng.randint(3, min(6, len(day.slots)))))
+        _resolve(day, incumbent, free, some_of(free), deadline, rng.randrange(1 << 30), ties=True)
+
+
+def _resolve(
+    day: Day,
+    incumbent: Incumbent,
+    free: frozenset[int],
+    movable: frozenset[str] | None,
+    deadline: float,
+    seed: int,
+    ties: bool = False,
+) -> bool:
+    with incumbent.lock:
+        current = dict(incumbent.slot_of)
+        cuts = [c for c in incumbent.cuts if c[0] in free]
+    sub = neighbourhood(day, incumbent.scorer, current, free, movable)
+    if len(sub.items) < 2:
+        return False
+    elsewhere = {i.id: i.windows[t] for i in day.items if (t := current[i.id]) not in free}
+    options = Options(time_limit=1.0, workers=1, seed=seed, symmetry_breaking=False)
+    built = SlotModel(sub, options, cuts, elsewhere=elsewhere, hint=current)
+    if built.empty:
+        return False
+    built.model.minimize(built.objective())
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, min(NEIGHBOURHOOD_SECONDS, deadline - time.monotonic()))
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    status = solver.solve(built.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False
+    proposal = dict(current)
+    proposal.update(built.slots_chosen(solver))
+    if proposal == current:
+        return False
+    return incumbent.offer(proposal, ties=ties)
+
+
+class Prover(threading.Thread):
+    """The slot model of the whole day on its own thread: the lower bound, and its plans when better."""
+
+    def __init__(self, day: Day, incumbent: Incumbent, options: Options, time_limit: float) -> None:
+        super().__init__(name="netwerkdag-prover", daemon=True)
+        self.day, self.incumbent, self.options, self.time_limit = day, incumbent, options, time_limit
+        self.solver = solver_for(options, time_limit)
+        self.status: str = "unknown"
+        self.halt = threading.Event()
+
+    def run(self) -> None:
+        started = time.monotonic()
+        built = SlotModel(self.day, self.options, list(self.incumbent.cuts), hint=self.incumbent.slot_of)
+        if self.halt.is_set() or built.empty:
+            return
+        built.model.minimize(built.objective())
+        scale = built.spread_scale
+        incumbent = self.incumbent
+
+        def in_conflicts(raw: float) -> int:
+            return max(0, math.ceil((raw - scale + 1) / scale)) + built.constant
+
+        class Watch(cp_model.CpSolverSolutionCallback):
+            def on_solution_callback(self) -> None:
+                chosen = {i: t for (i, t), var in built.x.items() if self.boolean_value(var)}
+                incumbent.offer(chosen)
+                incumbent.raise_bound(in_conflicts(self.best_objective_bound))
+                if incumbent.closed:
+                    self.stop_search()
+
+        def on_bound(raw: float) -> None:
+            incumbent.raise_bound(in_conflicts(raw))
+
+        self.solver.best_bound_callback = on_bound
+        self.solver.parameters.max_time_in_seconds = max(0.05, self.time_limit - (time.monotonic() - started))
+        status = self.solver.solve(built.model, Watch())
+        if status == cp_model.OPTIMAL:
+            with incumbent.lock:
+                incumbent.proven = True
+            incumbent.raise_bound(in_conflicts(self.solver.best_objective_bound))
+        elif status in (cp_model.FEASIBLE, cp_model.UNKNOWN):
+            incumbent.raise_bound(in_conflicts(self.solver.best_objective_bound))
+        self.status = self.solver.status_name(status).lower()
+
+    def stop(self) -> None:
+        self.halt.set()
+        self.solver.stop_search()
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    status: str  # feasible | infeasible | unknown
+    slot_of: dict[str, int]
+    allowed: Mapping[str, list[int]]  # the slots each item may take at all
+
+
+def first_plan(day: Day, options: Options, cuts: Cuts, deadline: float) -> Start:
+    """Any plan that keeps every rule, starting from the one the day came from; rooms seatable."""
+    while True:
+        built = SlotModel(day, options, cuts, objective=False)
+        if built.empty:
+            return Start("infeasible", {}, built.allowed)
+        solver = solver_for(options, deadline - time.monotonic(), proving=False)
+        status = solver.solve(built.model)
+        if status == cp_model.INFEASIBLE:
+            return Start("infeasible", {}, built.allowed)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return Start("unknown", {}, built.allowed)
+        slot_of = built.slots_chosen(solver)
+        cut = rooms.find_cut(day, slot_of)
+        if cut is None:
+            return Start("feasible", slot_of, built.allowed)
+        cuts.append((cut.slot, cut.rooms, cut.limit))
+
+
+def _search_small(
+    day: Day,
+    small: Columns,
+    scorer: Scorer,
+    incumbent: Incumbent,
+    options: Options,
+    deadline: float,
+    stop: threading.Event,
+) -> Found:
+    """A day whose slot contents can be listed: a good plan first, then the column model proves it
+    optimal or finds the better one."""
+    started = time.monotonic()
+    improve(day, incumbent, min(deadline, started + SMALL_DAY_HEAD_START), options.seed, stop)
+    fixed: dict[tuple[str, int], int] = {}
+    for item_id, window, weight in scorer.fixed_terms:
+        item = scorer.items[item_id]
+        for t, own in item.windows.items():
+            if own.overlaps(window):
+                fixed[(item_id, t)] = fixed.get((item_id, t), 0) + weight
+    order = [(i.id, b) for i in day.items for b in i.session.after if b in scorer.items]
+    while True:
+        listed = small.listed(scorer.neighbours, fixed)
+        best = incumbent.score
+        cost = (best.conflicts - scorer.constant) * small.scale + best.spread
+        known = [
+            (t, frozenset(i for i, at in incumbent.slot_of.items() if at == t)) for t in range(len(day.slots))
+        ]
+        exact = solve_exact(day, listed, cost, known, order, deadline)
+        if exact is None:
+            return Found("feasible", incumbent.slot_of, incumbent.score, 0)
+        taken = exact.slot_of is None or incumbent.offer(exact.slot_of)
+        if not taken and len(incumbent.cuts) > len(small.cuts):  # a slot that cannot be seated: again
+            small.cuts = list(incumbent.cuts)
+            continue
+        if taken:
+            incumbent.raise_bound(ceil_conflicts(exact.bound, small.scale) + scorer.constant)
+            if exact.optimal:
+                with incumbent.lock:
+                    incumbent.proven = True
+        break
+    status = "optimal" if incumbent.closed else "feasible"
+    bound = incumbent.bound if incumbent.bound is not None else 0
+    return Found(status, incumbent.slot_of, incumbent.score, min(bound, incumbent.score.conflicts))
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    status: str  # optimal | feasible | infeasible | unknown
+    slot_of: Mapping[str, int]
+    score: Score | None
+    bound: int | None
+
+
+def search(day: Day, options: Options, progress: Progress | None = None) -> Found:
+    """The best plan found within the options' time limit, less `RESERVE` of it for seating the rooms and
+    checking the plan."""
+    started = time.monotonic()
+    deadline = started + options.time_limit * (1 - RESERVE)
+    cuts: Cuts = []
+    start = first_plan(day, options, cuts, deadline)
+    if start.status != "feasible":
+        return Found(start.status, {}, None, None)
+    scorer = Scorer(day)
+    incumbent = Incumbent(day, scorer, start.slot_of, progress)
+    incumbent.cuts.extend(cuts)
+    stop = threading.Event()
+    workers = max(1, options.workers)
+    small = Columns(day, start.allowed, incumbent.cuts, len(day.pillar_pairs) + 1)
+    if small.count() <= MAX_COLUMNS:
+        return _search_small(day, small, scorer, incumbent, options, deadline, stop)
+    # A big day: the core-based bound of the whole model stays at 0 on the generated M day after a
+    # minute, so two threads search (different seeds, one plan shared) and a third, if given, proves.
+    searchers = [
+        threading.Thread(target=improve, args=(day, incumbent, deadline, options.seed + k, stop), daemon=True)
+        for k in range(1, min(workers, 2))
+    ]
+    prover = None
+    if workers >= 3:
+        prover = Prover(day, incumbent, dataclasses.replace(options, workers=workers - 2), options.time_limit)
+        prover.start()
+    for thread in searchers:
+        thread.start()
+    improve(day, incumbent, deadline, options.seed, stop)
+    stop.set()
+    for thread in searchers:
+        thread.join()
+    if prover is not None:
+        prover.stop()
+        prover.join()
+    final = "optimal" if incumbent.closed else "feasible"
+    bound = incumbent.bound if incumbent.bound is not None else 0
+    if incumbent.closed:
+        bound = incumbent.score.conflicts
+    return Found(final, incumbent.slot_of, incumbent.score, min(bound, incumbent.score.conflicts))

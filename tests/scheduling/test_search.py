@@ -119,3 +119,20 @@ def test_a_small_day_is_proven_optimal_and_reports_the_bound(tmp_path: Path) -> 
     assert found.score.conflicts == 0
     assert found.bound == 0
     assert dataclasses.asdict(found.score) == {"conflicts": 0, "spread": 0}
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_a_big_day_search_with_one_or_three_workers_keeps_the_rules(
+    tmp_path: Path, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "MAX_COLUMNS", -1)  # the neighbourhoods; with 3 workers also the prover
+    day = _four_sessions(tmp_path)
+
+    found = search.search(day, Options(time_limit=3.0, workers=workers))
+
+    assert found.score is not None
+    assert found.score.conflicts == 0
+    assert found.bound is not None
+    assert found.bound <= found.score.conflicts
+    if workers == 3:  # the prover closes the gap: 0 conflicts is proven optimal
+        assert found.status == "optimal"

@@ -1,5 +1,5 @@
 """The search of `search.py` and the column model of `columns.py`: what they call optimal is what the slot
-model of the whole day proves optimal; the neighbourhood search alone returns plans the checker accepts;
+model of the whole day proves optimal; the big-day search (annealing) alone returns plans the checker accepts;
 the plan kept never gets worse."""
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def test_what_the_column_model_calls_optimal_the_whole_slot_model_proves_optimal
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(drawn=small_days())
-def test_the_neighbourhood_search_alone_returns_plans_the_checker_accepts(
+def test_the_big_day_search_alone_returns_plans_the_checker_accepts(
     tmp_path: Path, drawn: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search, "MAX_COLUMNS", -1)  # as if the day were too big to list its columns
@@ -125,7 +125,7 @@ def test_a_small_day_is_proven_optimal_and_reports_the_bound(tmp_path: Path) -> 
 def test_a_big_day_search_with_one_or_three_workers_keeps_the_rules(
     tmp_path: Path, workers: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search, "MAX_COLUMNS", -1)  # the neighbourhoods; with 3 workers also the prover
+    monkeypatch.setattr(search, "MAX_COLUMNS", -1)  # the annealing; with 3 workers also the prover
     day = _four_sessions(tmp_path)
 
     found = search.search(day, Options(time_limit=3.0, workers=workers))

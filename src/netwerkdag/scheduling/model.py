@@ -95,6 +95,13 @@ class SlotModel:
         self.spread_terms: list[tuple[int, cp_model.IntVar]] = []
         self.empty: list[Item] = []
         self.pair_var: dict[tuple[str, str], cp_model.IntVar] = {}
+        # The rules posted, as data too (`anneal.py` checks its moves against them):
+        #: (a, b, slot): a and b must not both take the slot;
+        self.apart: list[tuple[str, str, int]] = []
+        #: (slot, items, limit): at most `limit` of the items take the slot (rooms, Hall's condition, cuts);
+        self.limits: list[tuple[int, tuple[str, ...], int]] = []
+        #: (later, earlier): the first starts no sooner than the second ends.
+        self.order: list[tuple[str, str]] = []
         # Sessions that name an item in `after` or `not_parallel_with` (the only ones its order touches).
         self._related: dict[str, list[Session]] = {}
         for other in day.event.sessions:
@@ -189,12 +196,15 @@ class SlotModel:
             held = day.held_rooms[t]
             for rooms in sets:
                 free = len([r for r in rooms if r not in held])
-                lits = [self.x[(i.id, t)] for i in day.items if i.rooms <= rooms and (i.id, t) in self.x]
-                if len(lits) > free:
-                    self.model.add(sum(lits) <= free)
+                self._at_most(t, rooms, free)
         for t, rooms, limit in cuts:
-            lits = [self.x[(i.id, t)] for i in day.items if i.rooms <= rooms and (i.id, t) in self.x]
-            self.model.add(sum(lits) <= limit)
+            self._at_most(t, rooms, limit)
+
+    def _at_most(self, t: int, rooms: frozenset[str], limit: int) -> None:
+        members = tuple(i.id for i in self.day.items if i.rooms <= rooms and (i.id, t) in self.x)
+        if len(members) > limit:
+            self.model.add(sum(self.x[(i, t)] for i in members) <= limit)
+            self.limits.append((t, members, limit))
 
     # -- people with a part: one session at a time ---------------------------------------------------------
 
@@ -212,6 +222,7 @@ class SlotModel:
                 for t in set(self.allowed[a.id]) & set(self.allowed[b.id]):
                     if a.windows[t].overlaps(b.windows[t]):
                         self.model.add_at_most_one([self.x[(a.id, t)], self.x[(b.id, t)]])
+                        self.apart.append((a.id, b.id, t))
 
     def _order_and_parallel(self) -> None:
         day = self.day
@@ -227,6 +238,7 @@ class SlotModel:
                         for t in self.allowed[other.id]
                     )
                     self.model.add(start >= end)
+                    self.order.append((item.id, before))
             for other_id in item.session.not_parallel_with:
                 if other_id in self.items:
                     self._pairwise_apart([item, self.items[other_id]])

@@ -1,20 +1,20 @@
-"""Search for a good plan fast, and prove how good it is, on two threads.
+"""Search for a good plan fast, and prove how good it is.
 
-The slot model of `model.py` over the whole day has a weak linear relaxation (it is a graph partitioning
-problem) and, on a day of a hundred sessions or more, takes CP-SAT seconds per neighbourhood of its own.
-So the search is split:
+A first plan that keeps every rule comes from the slot model of `model.py` without an objective. Then:
 
-- **Neighbourhoods of slots** (`improve`): take the plan so far, free two slots (later three, four),
-  and let a small slot model, holding only the sessions of those slots, decide exactly which of them go
-  where. Sessions in other slots stay, so the pairs that can change are all inside the model. Keep the
-  answer when it is better. Every set of slots of one size is tried in random order before the size
-  grows; an improvement starts again from pairs.
-- **The bound** (`Prover`): the slot model of the whole day, with CP-SAT's core-based search, on its own
-  thread from the first plan on. It proves the lower bound the report shows, and its own plans are taken
-  when they are better. When the two meet, the plan is optimal and both stop.
+- **A small day** (its slot contents can be listed, `columns.py`): a short head start of neighbourhoods
+  (`improve`: free two slots, later three or four, and let a small slot model holding only their sessions
+  decide exactly which go where), then the column model proves the best plan optimal or finds it.
+- **A big day**: annealing walks over single moves and swaps (`anneal.py`), which score a step in
+  microseconds against the slot model's rules as data; one walk per worker, the others in processes of
+  their own. From three workers on, one worker runs the slot model of the whole day with CP-SAT's
+  core-based search instead (`Prover`): it proves the lower bound the report shows, and its plans are
+  taken when better.
 
-A plan either part finds is kept only when its rooms can be seated (`rooms.find_cut`); a room set that
-fails becomes a cut in the neighbourhoods from then on.
+All of them share one plan (`Incumbent`), which is replaced only by a better plan whose rooms can be
+seated (`rooms.find_cut`); a room set that fails becomes a cut for the models from then on. The
+measurements behind these choices are in docs/decisions/0003-search-and-column-bound.md and
+docs/decisions/0004-annealing-for-big-days.md.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from ortools.sat.python import cp_model
 
 from netwerkdag.core.timegrid import Window
 from netwerkdag.scheduling import rooms
+from netwerkdag.scheduling.anneal import Anneal, Elsewhere
 from netwerkdag.scheduling.columns import MAX_COLUMNS, Columns, ceil_conflicts, solve_exact
 from netwerkdag.scheduling.instance import Day
 from netwerkdag.scheduling.model import Options, Progress, SlotModel, solver_for
@@ -211,7 +212,7 @@ def improve(
 
     First every set of two slots, then of three and four, in random order; an improvement starts again
     from pairs. When no set of up to four slots improves the plan (a local optimum), wider and random
-    neighbourhoods follow: three to six slots, of whose sessions at most `MAX_RANDOM_MOVABLE` may move, and
+    neighbourhoods follow: three to six slots, of whose sessions at most `MAX_MOVABLE` may move, and
     a plan as good as the one known is taken too, so that the search walks across plateaus.
     """
     rng = random.Random(seed)  # noqa: S311 - a search order, not a secret
@@ -330,6 +331,7 @@ class Start:
     status: str  # feasible | infeasible | unknown
     slot_of: dict[str, int]
     allowed: Mapping[str, list[int]]  # the slots each item may take at all
+    rules: SlotModel  # the model that found it: its rules as data, for `anneal.py`
 
 
 def first_plan(day: Day, options: Options, cuts: Cuts, deadline: float) -> Start:
@@ -337,17 +339,17 @@ def first_plan(day: Day, options: Options, cuts: Cuts, deadline: float) -> Start
     while True:
         built = SlotModel(day, options, cuts, objective=False)
         if built.empty:
-            return Start("infeasible", {}, built.allowed)
+            return Start("infeasible", {}, built.allowed, built)
         solver = solver_for(options, deadline - time.monotonic(), proving=False)
         status = solver.solve(built.model)
         if status == cp_model.INFEASIBLE:
-            return Start("infeasible", {}, built.allowed)
+            return Start("infeasible", {}, built.allowed, built)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return Start("unknown", {}, built.allowed)
+            return Start("unknown", {}, built.allowed, built)
         slot_of = built.slots_chosen(solver)
         cut = rooms.find_cut(day, slot_of)
         if cut is None:
-            return Start("feasible", slot_of, built.allowed)
+            return Start("feasible", slot_of, built.allowed, built)
         cuts.append((cut.slot, cut.rooms, cut.limit))
 
 
@@ -396,6 +398,43 @@ def _search_small(
     return Found(status, incumbent.slot_of, incumbent.score, min(bound, incumbent.score.conflicts))
 
 
+class _Halt:
+    """Stops the walk here when the plan is proven optimal."""
+
+    def __init__(self, incumbent: Incumbent) -> None:
+        self.incumbent = incumbent
+
+    def is_set(self) -> bool:
+        return self.incumbent.closed
+
+
+def _anneal(day: Day, anneal: Anneal, incumbent: Incumbent, walks: int, seed: int, deadline: float) -> None:
+    """`walks` annealing walks from the incumbent, each with its own seed: the first in this process,
+    the others in processes of their own (Python runs one at a time per process); every better plan they
+    find is offered to the incumbent."""
+    with incumbent.lock:
+        plan = dict(incumbent.slot_of)
+    seconds = deadline - time.monotonic()
+    others = [Elsewhere(anneal, plan, seconds, seed + k) for k in range(1, walks)]
+
+    def listen(walk: Elsewhere) -> None:
+        for found in walk.plans():
+            incumbent.offer(found)
+
+    listeners = [
+        threading.Thread(target=listen, args=(w,), name="netwerkdag-walk", daemon=True) for w in others
+    ]
+    for listener in listeners:
+        listener.start()
+    try:
+        anneal.walk(plan, deadline, seed, incumbent.offer, _Halt(incumbent))
+    finally:
+        for walk in others:
+            walk.end()
+        for listener in listeners:
+            listener.join()
+
+
 @dataclass(frozen=True, slots=True)
 class Found:
     status: str  # optimal | feasible | infeasible | unknown
@@ -421,22 +460,17 @@ def search(day: Day, options: Options, progress: Progress | None = None) -> Foun
     small = Columns(day, start.allowed, incumbent.cuts, len(day.pillar_pairs) + 1)
     if small.count() <= MAX_COLUMNS:
         return _search_small(day, small, scorer, incumbent, options, deadline, stop)
-    # A big day: the core-based bound of the whole model stays at 0 on the generated M day after a
-    # minute, so two threads search (different seeds, one plan shared) and a third, if given, proves.
-    searchers = [
-        threading.Thread(target=improve, args=(day, incumbent, deadline, options.seed + k, stop), daemon=True)
-        for k in range(1, min(workers, 2))
-    ]
+    # A big day: annealing walks, one here and one per further worker in a process of its own; from
+    # three workers on, one worker goes to the prover instead (on the generated M day the core-based
+    # bound of the whole model stays at 0 after a minute, so on two cores it would only cost a walk).
     prover = None
     if workers >= 3:
-        prover = Prover(day, incumbent, dataclasses.replace(options, workers=workers - 2), options.time_limit)
+        prover = Prover(day, incumbent, dataclasses.replace(options, workers=1), options.time_limit)
         prover.start()
-    for thread in searchers:
-        thread.start()
-    improve(day, incumbent, deadline, options.seed, stop)
-    stop.set()
-    for thread in searchers:
-        thread.join()
+    walks = workers - 1 if workers >= 3 else workers
+    _anneal(
+        day, Anneal(day, start.rules, len(day.pillar_pairs) + 1), incumbent, walks, options.seed, deadline
+    )
     if prover is not None:
         prover.stop()
         prover.join()

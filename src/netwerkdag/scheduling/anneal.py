@@ -1,0 +1,298 @@
+"""Simulated annealing over single sessions: move one to another slot, or swap two.
+
+The neighbourhoods of `search.py` re-solve a few slots exactly, but each costs CP-SAT some milliseconds.
+On a day of a hundred sessions or more most of the gain comes from many small changes, and a move or a
+swap is scored here in microseconds: `gain[i][t]` keeps what session i would cost in slot t (the weights
+of the pairs it would form there, and of the fixed parts it would run beside), so a move costs the
+difference of two entries, and taking it updates the entries of its neighbours only.
+
+A move is taken only when it keeps every rule the slot model posts (`SlotModel.apart`, `.limits`,
+`.order` and the allowed slots), so every plan this finds is one the model allows. Uphill moves are
+taken with the probability exp(-delta / temperature), the temperature falling geometrically over the
+time given from a few conflicts to a fraction of one (`HOT`, `COLD`).
+
+Python runs one walk per process at a time, so `search.py` starts further walks in processes of their
+own (`Elsewhere`), each with its own seed, and keeps the best plan any of them hands back.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import pickle
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from typing import Protocol
+
+from netwerkdag.scheduling.instance import Day
+from netwerkdag.scheduling.model import SlotModel
+
+#: The temperature falls from HOT to COLD over the time given, in units of the median pair weight:
+#: measured on the generated M day (2026-12-02), a start at 3 and an end at 0.3 gave 349-353 in 20 s
+#: over four seeds, where a start at the size of a typical move (about 30) gave 359-371.
+HOT = 3.0
+COLD = 0.3
+#: The share of proposals that swap two sessions rather than move one (a full day only allows swaps).
+SWAPS = 0.5
+#: Proposals between two looks at the clock.
+BATCH = 2_000
+#: A new best plan is handed on at most this often (scoring it and checking its rooms takes a while).
+REPORT_SECONDS = 0.25
+
+
+class Stop(Protocol):
+    def is_set(self) -> bool: ...
+
+
+class Anneal:
+    """The slot model's rules and objective as plain data, and one annealing walk over them."""
+
+    def __init__(self, day: Day, built: SlotModel, scale: int) -> None:
+        items = list(day.items)
+        self.ids = [i.id for i in items]
+        index = {i.id: k for k, i in enumerate(items)}
+        n, slots = len(items), len(day.slots)
+        self.slots = slots
+        self.allowed = [tuple(built.allowed[i.id]) for i in items]
+        self.allowed_set = [frozenset(a) for a in self.allowed]
+        # apart[i][t]: the sessions that may not share slot t with i.
+        self.apart: list[dict[int, list[int]]] = [{} for _ in range(n)]
+        for a, b, t in built.apart:
+            ia, ib = index[a], index[b]
+            self.apart[ia].setdefault(t, []).append(ib)
+            self.apart[ib].setdefault(t, []).append(ia)
+        # limits_of[i][t]: the room limits of slot t that count i; limit[k] and count[k] per limit.
+        self.limits_of: list[dict[int, list[int]]] = [{} for _ in range(n)]
+        self.limit: list[int] = []
+        for t, members, cap in built.limits:
+            k = len(self.limit)
+            self.limit.append(cap)
+            for m in members:
+                self.limits_of[index[m]].setdefault(t, []).append(k)
+        self.starts = [{t: i.windows[t].start for t in i.windows} for i in items]
+        self.ends = [{t: i.windows[t].end for t in i.windows} for i in items]
+        self.later_than: list[list[int]] = [[] for _ in range(n)]  # i starts after these end
+        self.earlier_than: list[list[int]] = [[] for _ in range(n)]
+        for later, earlier in built.order:
+            self.later_than[index[later]].append(index[earlier])
+            self.earlier_than[index[earlier]].append(index[later])
+        # The objective: pairs (weight x scale) and pillar pairs (1), each only where their windows overlap.
+        weight: dict[tuple[int, int], int] = {}
+        for (a, b), w in day.pair_weights.items():
+            if w > 0 and a in index and b in index:
+                key = (min(index[a], index[b]), max(index[a], index[b]))
+                weight[key] = weight.get(key, 0) + w * scale
+        for a, b in day.pillar_pairs:
+            key = (min(index[a], index[b]), max(index[a], index[b]))
+            weight[key] = weight.get(key, 0) + 1
+        self.neighbours: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+        for (ka, kb), w in weight.items():
+            self.neighbours[ka].append((kb, w))
+            self.neighbours[kb].append((ka, w))
+        self.weight = weight
+        #: What one conflict of a typical pair costs here: the median pair weight, scaled.
+        conflict_weights = sorted(w for w in day.pair_weights.values() if w > 0)
+        self.unit = scale * (conflict_weights[len(conflict_weights) // 2] if conflict_weights else 1)
+        # Slots where some sessions are shorter than others, so that two in one slot may not overlap.
+        self.ragged = {
+            t
+            for t in range(slots)
+            if len({(i.windows[t].start, i.windows[t].end) for i in items if t in i.windows}) > 1
+        }
+        self.windows = [dict(i.windows) for i in items]
+        self.fixed = [[0] * slots for _ in range(n)]
+        event = day.event
+        for (a, b), w in day.pair_weights.items():
+            if w <= 0 or (a in index) == (b in index):
+                continue
+            item, other = (a, b) if a in index else (b, a)
+            if not event.has_session(other):
+                continue
+            window = event.session(other).window
+            k = index[item]
+            for t, own in items[k].windows.items():
+                if own.overlaps(window):
+                    self.fixed[k][t] += w * scale
+
+    def _overlap(self, i: int, j: int, t: int) -> bool:
+        if t not in self.ragged:
+            return True
+        own, other = self.windows[i].get(t), self.windows[j].get(t)
+        return own is not None and other is not None and own.overlaps(other)
+
+    def walk(
+        self,
+        slot_of: Mapping[str, int],
+        deadline: float,
+        seed: int,
+        better: Callable[[dict[str, int]], object],
+        stop: Stop,
+        watch: Callable[[list[int], int], object] | None = None,
+    ) -> None:
+        """Anneal from `slot_of` until the deadline or `stop`, cooling once over the whole time;
+        `better(plan)` gets the best plan whenever it improved, at most every `REPORT_SECONDS`, and at
+        the end. `watch(slots, cost)`, for tests, sees every step: the slot of each session in the order of
+        `ids`, and the cost against the start in the units of the weights."""
+        rng = random.Random(seed)  # noqa: S311 - a search order, not a secret
+        n, slots = len(self.ids), self.slots
+        at = [slot_of[i] for i in self.ids]
+        gain = [list(row) for row in self.fixed]
+        for i in range(n):
+            for j, w in self.neighbours[i]:
+                if self._overlap(i, j, at[j]):
+                    gain[i][at[j]] += w
+        count = [0] * len(self.limit)
+        for i in range(n):
+            for k in self.limits_of[i].get(at[i], ()):
+                count[k] += 1
+        members: list[list[int]] = [[] for _ in range(slots)]
+        for i in range(n):
+            members[at[i]].append(i)
+        movable = [i for i in range(n) if len(self.allowed[i]) > 1]
+        if not movable:
+            return
+        cost = 0  # against the plan it started from: only differences count
+        best_cost, best_at, reported = cost, list(at), cost
+        hot, cold = HOT * self.unit, COLD * self.unit
+        started = last_report = time.monotonic()
+        span = max(1e-3, deadline - started)
+
+        def place(i: int, t: int) -> None:
+            old = at[i]
+            for k in self.limits_of[i].get(old, ()):
+                count[k] -= 1
+            for k in self.limits_of[i].get(t, ()):
+                count[k] += 1
+            members[old].remove(i)
+            members[t].append(i)
+            at[i] = t
+            for j, w in self.neighbours[i]:
+                if self._overlap(i, j, old):
+                    gain[j][old] -= w
+                if self._overlap(i, j, t):
+                    gain[j][t] += w
+
+        while True:
+            now = time.monotonic()
+            done = now >= deadline or stop.is_set()
+            if best_cost < reported and (done or now - last_report >= REPORT_SECONDS):
+                reported, last_report = best_cost, now
+                better({self.ids[k]: best_at[k] for k in range(n)})
+            if done:
+                return
+            temperature = hot * (cold / hot) ** ((now - started) / span)
+            for _ in range(BATCH):
+                i = movable[rng.randrange(len(movable))]
+                a = at[i]
+                b = self.allowed[i][rng.randrange(len(self.allowed[i]))]
+                if b == a:
+                    continue
+                j = -1
+                if rng.random() < SWAPS or not self._may_enter(i, b, -1, at, count):
+                    slot_b = members[b]
+                    if not slot_b:
+                        continue
+                    j = slot_b[rng.randrange(len(slot_b))]
+                    if a not in self.allowed_set[j]:
+                        continue
+                    delta = gain[i][b] - gain[i][a] + gain[j][a] - gain[j][b]
+                    w = self.weight.get((i, j) if i < j else (j, i), 0)
+                    if w:
+                        delta -= (w if self._overlap(i, j, b) else 0) + (w if self._overlap(i, j, a) else 0)
+                else:
+                    delta = gain[i][b] - gain[i][a]
+                if delta > 0 and rng.random() >= math.exp(-delta / temperature):
+                    continue
+                if j < 0:
+                    place(i, b)
+                else:
+                    if not self._may_swap(i, j, at, count):
+                        continue
+                    place(i, b)
+                    place(j, a)
+                cost += delta
+                if watch is not None:
+                    watch(at, cost)
+                if cost < best_cost:
+                    best_cost, best_at = cost, list(at)
+
+    def _may_enter(self, i: int, t: int, leaving: int, at: list[int], count: list[int]) -> bool:
+        """May i take slot t (with `leaving` leaving it, -1 for none) under every rule?"""
+        for j in self.apart[i].get(t, ()):
+            if at[j] == t and j != leaving:
+                return False
+        for k in self.limits_of[i].get(t, ()):
+            room = self.limit[k] - count[k]
+            if leaving >= 0 and at[leaving] == t and k in self.limits_of[leaving].get(t, ()):
+                room += 1
+            if room < 1:
+                return False
+        start, end = self.starts[i][t], self.ends[i][t]
+        for j in self.later_than[i]:
+            if j != leaving and start < self.ends[j][at[j]]:
+                return False
+        return all(not (j != leaving and self.starts[j][at[j]] < end) for j in self.earlier_than[i])
+
+    def _may_swap(self, i: int, j: int, at: list[int], count: list[int]) -> bool:
+        a, b = at[i], at[j]
+        if not (self._may_enter(i, b, j, at, count) and self._may_enter(j, a, i, at, count)):
+            return False
+        # An order between the two themselves, with both moved.
+        if j in self.later_than[i] and self.starts[i][b] < self.ends[j][a]:
+            return False
+        return not (i in self.later_than[j] and self.starts[j][a] < self.ends[i][b])
+
+
+class _Never:
+    def is_set(self) -> bool:
+        return False
+
+
+class Elsewhere:
+    """A walk in a Python process of its own (`python -m netwerkdag.scheduling.anneal`): the walk goes in
+    on its standard input, each better plan comes back as a line of JSON (the slot of each session, in
+    the order of `Anneal.ids`). A process of our own, not `multiprocessing`, so that the caller's main
+    module is never imported again."""
+
+    def __init__(self, anneal: Anneal, slot_of: Mapping[str, int], seconds: float, seed: int) -> None:
+        self.ids = anneal.ids
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "netwerkdag.scheduling.anneal"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        assert self.process.stdin is not None  # noqa: S101 - asked for with PIPE
+        try:
+            pickle.dump((anneal, dict(slot_of), seconds, seed), self.process.stdin)
+            self.process.stdin.close()
+        except BrokenPipeError:  # it ended already; `plans` finds nothing
+            pass
+
+    def plans(self) -> Iterator[dict[str, int]]:
+        """The better plans as they come, until the walk ends."""
+        assert self.process.stdout is not None  # noqa: S101 - asked for with PIPE
+        for line in self.process.stdout:
+            yield dict(zip(self.ids, json.loads(line), strict=True))
+
+    def end(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+        self.process.wait()
+
+
+def _main() -> None:
+    anneal, slot_of, seconds, seed = pickle.load(sys.stdin.buffer)  # noqa: S301 - from our own parent
+    ids = anneal.ids
+
+    def hand_back(plan: dict[str, int]) -> None:
+        sys.stdout.write(json.dumps([plan[i] for i in ids]) + "\n")
+        sys.stdout.flush()
+
+    anneal.walk(slot_of, time.monotonic() + seconds, seed, hand_back, _Never())
+
+
+if __name__ == "__main__":
+    _main()

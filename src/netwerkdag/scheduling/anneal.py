@@ -97,11 +97,13 @@ class Anneal:
         conflict_weights = sorted(w for w in day.pair_weights.values() if w > 0)
         self.unit = scale * (conflict_weights[len(conflict_weights) // 2] if conflict_weights else 1)
         # Slots where some sessions are shorter than others, so that two in one slot may not overlap.
-        self.ragged = {
-            t
-            for t in range(slots)
-            if len({(i.windows[t].start, i.windows[t].end) for i in items if t in i.windows}) > 1
-        }
+        # Slots where two sessions may not overlap (no moment common to all of them): only there is the
+        # overlap of a pair looked at.
+        self.ragged = set()
+        for t in range(slots):
+            windows = [i.windows[t] for i in items if t in i.windows]
+            if windows and max(w.start for w in windows) >= min(w.end for w in windows):
+                self.ragged.add(t)
         self.windows = [dict(i.windows) for i in items]
         self.fixed = [[0] * slots for _ in range(n)]
         event = day.event
@@ -158,22 +160,37 @@ class Anneal:
         best_cost, best_at, reported = cost, list(at), cost
         hot, cold = HOT * self.unit, COLD * self.unit
         started = last_report = time.monotonic()
+        draw, exp, allowed, allowed_set, weight = (
+            rng.random,
+            math.exp,
+            self.allowed,
+            self.allowed_set,
+            self.weight,
+        )
         span = max(1e-3, deadline - started)
+
+        neighbours, limits_of, ragged, overlap = self.neighbours, self.limits_of, self.ragged, self._overlap
 
         def place(i: int, t: int) -> None:
             old = at[i]
-            for k in self.limits_of[i].get(old, ()):
+            for k in limits_of[i].get(old, ()):
                 count[k] -= 1
-            for k in self.limits_of[i].get(t, ()):
+            for k in limits_of[i].get(t, ()):
                 count[k] += 1
             members[old].remove(i)
             members[t].append(i)
             at[i] = t
-            for j, w in self.neighbours[i]:
-                if self._overlap(i, j, old):
-                    gain[j][old] -= w
-                if self._overlap(i, j, t):
-                    gain[j][t] += w
+            if old in ragged or t in ragged:
+                for j, w in neighbours[i]:
+                    if overlap(i, j, old):
+                        gain[j][old] -= w
+                    if overlap(i, j, t):
+                        gain[j][t] += w
+            else:
+                for j, w in neighbours[i]:
+                    row = gain[j]
+                    row[old] -= w
+                    row[t] += w
 
         while True:
             now = time.monotonic()
@@ -185,26 +202,32 @@ class Anneal:
                 return
             temperature = hot * (cold / hot) ** ((now - started) / span)
             for _ in range(BATCH):
-                i = movable[rng.randrange(len(movable))]
+                i = movable[int(draw() * len(movable))]
                 a = at[i]
-                b = self.allowed[i][rng.randrange(len(self.allowed[i]))]
+                choices = allowed[i]
+                b = choices[int(draw() * len(choices))]
                 if b == a:
                     continue
                 j = -1
-                if rng.random() < SWAPS or not self._may_enter(i, b, -1, at, count):
+                if draw() < SWAPS or not self._may_enter(i, b, -1, at, count):
                     slot_b = members[b]
                     if not slot_b:
                         continue
-                    j = slot_b[rng.randrange(len(slot_b))]
-                    if a not in self.allowed_set[j]:
+                    j = slot_b[int(draw() * len(slot_b))]
+                    if a not in allowed_set[j]:
                         continue
-                    delta = gain[i][b] - gain[i][a] + gain[j][a] - gain[j][b]
-                    w = self.weight.get((i, j) if i < j else (j, i), 0)
+                    gain_i, gain_j = gain[i], gain[j]
+                    delta = gain_i[b] - gain_i[a] + gain_j[a] - gain_j[b]
+                    w = weight.get((i, j) if i < j else (j, i), 0)
                     if w:
-                        delta -= (w if self._overlap(i, j, b) else 0) + (w if self._overlap(i, j, a) else 0)
+                        if a in ragged or b in ragged:
+                            delta -= (w if overlap(i, j, b) else 0) + (w if overlap(i, j, a) else 0)
+                        else:
+                            delta -= 2 * w
                 else:
-                    delta = gain[i][b] - gain[i][a]
-                if delta > 0 and rng.random() >= math.exp(-delta / temperature):
+                    gain_i = gain[i]
+                    delta = gain_i[b] - gain_i[a]
+                if delta > 0 and draw() >= exp(-delta / temperature):
                     continue
                 if j < 0:
                     place(i, b)

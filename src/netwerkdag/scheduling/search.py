@@ -41,8 +41,10 @@ Cuts = list[tuple[int, frozenset[str], int]]
 
 #: On a small day, the neighbourhoods look for a good plan this long before the column model starts.
 SMALL_DAY_HEAD_START = 0.25
-#: The share of the time limit kept for seating the rooms and checking the plan after the search.
+#: The share of the time limit kept for seating the rooms and checking the plan after the search, and
+#: at most how many seconds (rooms get at most `solve.ROOM_SECONDS`; checking L takes about 0.5 s).
 RESERVE = 0.1
+RESERVE_SECONDS = 3.0
 #: In a neighbourhood at most this many sessions may move (a sample of them when its slots hold more),
 #: and its model gets at most `NEIGHBOURHOOD_SECONDS`: small models that CP-SAT closes fast beat big ones.
 MAX_MOVABLE = 24
@@ -193,7 +195,14 @@ class Incumbent:
 
     @property
     def closed(self) -> bool:
-        return self.proven or (self.bound is not None and self.bound >= self.score.conflicts)
+        """Proven optimal: by a prover, by a bound as high as the plan, or because nothing can be lower
+        (only the conflicts of fixed parts among themselves, and no pillar pair together)."""
+        floor = Score(self.scorer.constant, 0)
+        return (
+            self.proven
+            or self.score <= floor
+            or (self.bound is not None and self.bound >= self.score.conflicts)
+        )
 
     def _report(self) -> None:
         if self.progress is not None:
@@ -444,10 +453,10 @@ class Found:
 
 
 def search(day: Day, options: Options, progress: Progress | None = None) -> Found:
-    """The best plan found within the options' time limit, less `RESERVE` of it for seating the rooms and
-    checking the plan."""
+    """The best plan found within the options' time limit, less `RESERVE` of it (at most `RESERVE_SECONDS`)
+    for seating the rooms and checking the plan."""
     started = time.monotonic()
-    deadline = started + options.time_limit * (1 - RESERVE)
+    deadline = started + options.time_limit - min(options.time_limit * RESERVE, RESERVE_SECONDS)
     cuts: Cuts = []
     start = first_plan(day, options, cuts, deadline)
     if start.status != "feasible":

@@ -521,6 +521,7 @@ def double_booked(a: str, b: str, where: str, index: int = 1) -> Problem:
         f"sessions '{a}' and '{b}' are both in {where} at 10:00-11:00",
         ("event", "sessions", index, "room"),
         "move one of them, mark the room `shared: true`, or list them in `combined_with`",
+        sessions=(a, b),
     )
 
 
@@ -565,6 +566,7 @@ def test_venue_wide_session_clashes_with_every_room_but_a_shared_one() -> None:
             ("event", "sessions", 1, "venue_wide"),
             "a venue-wide part takes every room but shared ones: move one of them, or list them in "
             "`combined_with`",
+            sessions=("overleg", "lunch"),
         )
     ]
     assert in_foyer == []
@@ -602,6 +604,7 @@ def test_person_with_a_part_in_two_sessions_at_once_is_reported() -> None:
             "'anna' has a part in both 'overleg' and 'wonen', which overlap",
             ("event", "sessions", 1, "participants", 1, "person"),
             "a chair, speaker or guest can be in one session at a time",
+            sessions=("overleg", "wonen"),
         )
     ]
 
@@ -623,6 +626,7 @@ def test_guest_outside_their_availability_is_reported() -> None:
             "'bram' is available only 10:00-11:00, 11:30-12:30, but session 'gesprek' runs 11:05-12:00",
             ("event", "sessions", 0, "participants", 0, "person"),
             "give the session its own start/end inside the availability, or move it",
+            sessions=("gesprek",),
         )
     ]
 
@@ -704,6 +708,7 @@ def test_merged_group_names_an_existing_session_and_has_none_of_its_own() -> Non
             "sessions 'overleg' and 'wonen' are both in room 'zaal-1' at 10:00-11:00",
             ("event", "sessions", 1, "room"),
             "move one of them, mark the room `shared: true`, or list them in `combined_with`",
+            sessions=("overleg", "wonen"),
         ),
         Problem(
             "merged-group-has-session",

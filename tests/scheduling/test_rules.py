@@ -246,6 +246,25 @@ def test_person_unavailable_broken(tmp_path: Path) -> None:
     assert v.sessions == ("sa",)
 
 
+def test_person_unavailable_on_an_event_of_two_days_says_which_day(tmp_path: Path) -> None:
+    path = write_event(
+        tmp_path,
+        edited(sc={"participants": [{"person": "gast", "role": "guest"}]}),
+        availability={"gast": [{"date": "2023-02-10", "start": "10:00", "end": "11:00"}]},
+    )
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document["event"]["end_date"] = "2023-02-11"
+    document["event"]["blocks"][2]["date"] = "2023-02-11"  # ronde-2 on the second day, at 11:05
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    event = load_event(path, plan_rules=False)
+
+    (v,) = violations_of("person-unavailable", view_of(event))
+
+    assert v.sessions == ("sc",)
+    assert "available only 2023-02-10 10:00-11:00" in v.message
+    assert "runs 2023-02-11 11:05-12:00" in v.message
+
+
 # --- room-capacity ----------------------------------------------------------------------------------------
 
 

@@ -473,6 +473,7 @@ def _room_clash(a: Session, b: Session, j: int, where: str) -> Problem:
         f"{_hhmm(max(a.start, b.start))}-{_hhmm(min(a.end, b.end))}",
         ("event", "sessions", j, "room"),
         "move one of them, mark the room `shared: true`, or list them in `combined_with`",
+        sessions=(a.id, b.id),
     )
 
 
@@ -516,6 +517,7 @@ def _clashes(event: Event, sessions: list[IndexedSession]) -> Iterator[tuple[tup
                 ("event", "sessions", j, "venue_wide" if b.venue_wide else "room"),
                 "a venue-wide part takes every room but shared ones: move one of them, or list them in "
                 "`combined_with`",
+                sessions=(a.id, b.id),
             ),
         )
     for person, with_part in people.items():
@@ -532,12 +534,20 @@ def _clashes(event: Event, sessions: list[IndexedSession]) -> Iterator[tuple[tup
                             f"'{part.person}' has a part in both '{a.id}' and '{b.id}', which overlap",
                             ("event", "sessions", j, "participants", k, "person"),
                             "a chair, speaker or guest can be in one session at a time",
+                            sessions=(a.id, b.id),
                         ),
                     )
 
 
 def _check_rooms_and_people(event: Event, ids: _Ids) -> list[Problem]:
     sessions = [(i, s) for i, s in enumerate(event.sessions) if _timed(event, ids, s)]
+    several_days = len(event.days) > 1
+
+    def dated(moment: object) -> str:  # on an event of several days a time alone does not say when
+        if several_days and hasattr(moment, "strftime"):
+            return f"{moment.strftime('%Y-%m-%d')} {_hhmm(moment)}"
+        return _hhmm(moment)
+
     problems = _capped(_clashes(event, sessions), ("event", "sessions"))
     for i, s in sessions:
         for k, part in enumerate(s.participants):
@@ -545,14 +555,15 @@ def _check_rooms_and_people(event: Event, ids: _Ids) -> list[Problem]:
             if windows is None or part.role not in PRESENT_ROLES:
                 continue
             if not any(w.contains(s.start, s.end) for w in windows):
-                shown = ", ".join(f"{_hhmm(w.start)}-{_hhmm(w.end)}" for w in windows)
+                shown = ", ".join(f"{dated(w.start)}-{_hhmm(w.end)}" for w in windows)
                 problems.append(
                     Problem(
                         "person-unavailable",
                         f"'{part.person}' is available only {shown}, but session '{s.id}' runs "
-                        f"{_hhmm(s.start)}-{_hhmm(s.end)}",
+                        f"{dated(s.start)}-{_hhmm(s.end)}",
                         ("event", "sessions", i, "participants", k, "person"),
                         "give the session its own start/end inside the availability, or move it",
+                        sessions=(s.id,),
                     )
                 )
     return problems

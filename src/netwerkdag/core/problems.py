@@ -42,6 +42,8 @@ class Problem:
     hint: str = ""
     location: Location | None = None
     at_key: bool = False
+    #: The sessions it is about, by id, when it is about sessions (a clash names both).
+    sessions: tuple[str, ...] = ()
 
     @property
     def field(self) -> str:

@@ -61,8 +61,7 @@ def _from_invariants(code: str) -> Callable[[PlanView], list[Violation]]:
                 k = problem.path[problem.path.index("participants") + 1]
                 if isinstance(k, int):
                     people = (session.participants[k].person,)
-            involved = [s.id for s in event.sessions if f"'{s.id}'" in problem.message and s.id not in people]
-            found.append(Violation(code, problem.message, tuple(involved), people))
+            found.append(Violation(code, problem.message, problem.sessions, people))
         return found
 
     return check

@@ -21,7 +21,10 @@ What is converted, exactly:
   required room tags of the talk and of its speakers -> required features (`recorded`, `large`);
   prohibited room tags -> a feature `no-<tag>` on every room without the tag, which the talk requires;
 - the pinned talk (`pinnedByUser` with its timeslot and room) -> `fixed_slot` and `fixed_room`;
-- a talk lasts as long as its shortest allowed slot.
+- a talk lasts as long as its shortest allowed slot;
+- with `--only-type Breakout`, the Breakout talks alone, with the Breakout timeslots and rooms: an event's
+  parallel blocks may not overlap, and the 120-minute Lab slots overlap the Breakout slots. The Lab talks
+  are dropped (counted in conversion.json), and with them any speaker clash between a lab and a talk.
 
 What is not converted (counted per file in conversion.json):
 
@@ -114,9 +117,16 @@ def _min_pause(slots: Sequence[Slot]) -> int | None:
 
 
 def convert_timefold(
-    path: str | Path, *, expected_from: ExpectedFrom = "none", tag_proxy: bool = False
+    path: str | Path,
+    *,
+    expected_from: ExpectedFrom = "none",
+    tag_proxy: bool = False,
+    only_type: str | None = None,
 ) -> Conversion:
-    """Read one unsolved Timefold conference file and return the instance and the conversion report."""
+    """Read one unsolved Timefold conference file and return the instance and the conversion report.
+
+    `only_type` keeps the talks of that talk type alone, with the timeslots and rooms of that type: the
+    part an event of non-overlapping blocks can hold (Timefold's 120-minute labs overlap its talks)."""
     source = Path(path)
     document = json.loads(source.read_text(encoding="utf-8"))
     objects = resolve_references(document)
@@ -131,8 +141,20 @@ def convert_timefold(
     rooms_in = refs(document["roomList"])
     talks_in = refs(document["talkList"])
     speakers_in = refs(document["speakerList"])
+    dropped = 0
+    if only_type is not None:
+        kept = [t for t in talks_in if ref(t["talkType"])["name"] == only_type]
+        dropped = len(talks_in) - len(kept)
+        if not kept:
+            raise ValueError(f"{source.name}: no talk of the type {only_type!r}")
+        talks_in = kept
+        of_type = {ref(s)["@id"] for t in kept for s in t.get("timeslotRange", ())}
+        timeslots = [t for t in timeslots if t["@id"] in of_type] if of_type else timeslots
+        rooms_in = [r for r in rooms_in if only_type in {ref(tt)["name"] for tt in r.get("talkTypeSet", ())}]
+        used = {ref(sp)["@id"] for t in kept for sp in t.get("speakerList", ())}
+        speakers_in = [s for s in speakers_in if s["@id"] in used]
 
-    slot_id = {t["@id"]: f"ts-{t['id']}" for t in timeslots}
+    slot_id = {t["@id"]: f"ts-{t['id']}" for t in refs(document["timeslotList"])}  # dropped ones too
     slots = tuple(
         Slot(slot_id[t["@id"]], _day(t["startDateTime"]), _hhmm(t["startDateTime"]), _hhmm(t["endDateTime"]))
         for t in sorted(timeslots, key=lambda t: (t["startDateTime"], t["endDateTime"], t["id"]))
@@ -173,6 +195,7 @@ def convert_timefold(
             counts["room range narrower than the talk type's rooms (not converted)"] += 1
         allowed = {slot_id[ref(s)["@id"]] for s in t.get("timeslotRange", ())} or set(minutes)
         speakers = [by_speaker[ref(s)["@id"]] for s in t.get("speakerList", ())]
+        allowed &= set(minutes)
         unavailable = set(minutes) - allowed
         requires = {f"type-{event_id(type_name)}"}
         for node in [t, *speakers]:
@@ -183,6 +206,7 @@ def convert_timefold(
                 unavailable.update(s for s, tags in slot_tags.items() if tag in tags)
             requires.update(event_id(tag) for tag in node.get("requiredRoomTagSet", ()))
             requires.update(f"no-{event_id(tag)}" for tag in node.get("prohibitedRoomTagSet", ()))
+        unavailable &= set(minutes)
         fixed_slot = fixed_room = None
         if t.get("pinnedByUser"):
             fixed_slot = slot_id[ref(t["timeslot"])["@id"]] if t.get("timeslot") else None
@@ -232,7 +256,8 @@ def convert_timefold(
             if len(talk_ids) > 1:
                 wants[f"proxy-{kind}-{tag}"] = dict.fromkeys(sorted(talk_ids), PROXY_WEIGHTS[kind])
 
-    name = event_id(f"timefold-{source.stem}{'-tagproxy' if tag_proxy else ''}")
+    suffix = f"{'-tagproxy' if tag_proxy else ''}{f'-{only_type}' if only_type else ''}"
+    name = event_id(f"timefold-{source.stem}{suffix}")
     instance = Instance(name, slots, rooms, tuple(talks), wants)
 
     placement, _left = initial_placement(instance)
@@ -260,6 +285,8 @@ def convert_timefold(
         "favorites_above_every_allowed_room": sorted(
             tid for tid, count in favorites.items() if count > largest_allowed[tid]
         ),
+        "only_type": only_type,
+        "talks_of_other_types_dropped": dropped,
         "not_converted": dict(sorted((k, v) for k, v in counts.items() if v)),
         "consecutive_pause": {
             "required_min": required_pause,
@@ -279,12 +306,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-o", "--out", type=Path, required=True, help="a folder per file is written in here")
     parser.add_argument("--expected", choices=("none", "favorites"), default="none")
     parser.add_argument("--tag-proxy", action="store_true", help="synthetic wants from shared tags")
+    parser.add_argument("--only-type", default=None, help="keep the talks of this type alone (e.g. Breakout)")
     args = parser.parse_args(argv)
     for path in args.files:
         if path.name.endswith(".solved.json"):
             print(f"skipped {path.name}: a score-director input, not an unsolved instance")
             continue
-        conversion = convert_timefold(path, expected_from=args.expected, tag_proxy=args.tag_proxy)
+        conversion = convert_timefold(
+            path, expected_from=args.expected, tag_proxy=args.tag_proxy, only_type=args.only_type
+        )
         target = args.out / path.stem
         target.mkdir(parents=True, exist_ok=True)
         (target / "instance.json").write_text(instance_json(conversion.instance), encoding="utf-8")

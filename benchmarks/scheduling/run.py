@@ -55,7 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import SIZES, generate, write_generated
 from instance import Instance, PeerResult, conflicts, hard_violations, pair_weights, read_instance
-from to_event import initial_placement
+from to_event import initial_placement, write_event
 
 from netwerkdag.core.problems import NetwerkdagError
 from netwerkdag.files.load import load_event
@@ -435,7 +435,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_in[:1] == [PEER_WORKER]:
         return _peer_worker(*args_in[1:5])
     parser = argparse.ArgumentParser(description="Benchmark our scheduler and its peers side by side.")
-    parser.add_argument("--sizes", nargs="+", choices=sorted(SIZES), default=["S", "M", "L"])
+    parser.add_argument("--sizes", nargs="*", choices=sorted(SIZES), default=["S", "M", "L"])
+    parser.add_argument(
+        "--instances",
+        nargs="*",
+        type=Path,
+        default=[],
+        help="instance.json files to run besides the sizes (e.g. converted Timefold data)",
+    )
     parser.add_argument("--seeds", nargs="+", type=int, default=[1], help="seed values, e.g. --seeds 1 2 3")
     parser.add_argument("--peers", nargs="*", choices=sorted(PEERS), default=sorted(PEERS))
     parser.add_argument(
@@ -458,22 +465,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     facts: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="netwerkdag-bench-") as scratch:
         base = args.keep or Path(scratch)
+        todo: list[tuple[str, int, Path, Instance]] = []
         for size in args.sizes:
             for seed in args.seeds:
                 folder = base / f"{size}-seed-{seed}"
                 generated = generate(size, seed)
                 write_generated(generated, folder)
-                instance = generated.instance
-                facts.append(_instance_facts(size, seed, instance, folder))
-                for limit in args.limits:
-                    if not args.no_ours:
-                        record = RunRecord(size, seed, limit, "ours (cp-sat)", "unknown")
-                        records.append(run_ours(instance, folder, record, command=ours, workers=args.workers))
-                        _progress(records[-1])
-                    for peer in args.peers:
-                        record = RunRecord(size, seed, limit, peer, "unknown")
-                        records.append(run_peer(peer, folder / "instance.json", record))
-                        _progress(records[-1])
+                todo.append((size, seed, folder, generated.instance))
+        for path in args.instances:
+            given = read_instance(path)
+            for seed in args.seeds:
+                folder = base / f"{given.name}-seed-{seed}"
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / "instance.json").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+                write_event(given, folder / "event")
+                todo.append((given.name, seed, folder, given))
+        for size, seed, folder, instance in todo:
+            facts.append(_instance_facts(size, seed, instance, folder))
+            for limit in args.limits:
+                if not args.no_ours:
+                    record = RunRecord(size, seed, limit, "ours (cp-sat)", "unknown")
+                    records.append(run_ours(instance, folder, record, command=ours, workers=args.workers))
+                    _progress(records[-1])
+                for peer in args.peers:
+                    record = RunRecord(size, seed, limit, peer, "unknown")
+                    records.append(run_peer(peer, folder / "instance.json", record))
+                    _progress(records[-1])
     _table(records)
     result = {
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -484,6 +501,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         },
         "config": {
             "sizes": args.sizes,
+            "instances": [str(p) for p in args.instances],
             "seeds": args.seeds,
             "limits_s": args.limits,
             "peers": args.peers,

@@ -4,6 +4,7 @@ placement, an event folder netwerkdag loads) and the converters of the shared be
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from dataclasses import replace
@@ -30,6 +31,7 @@ from instance import (  # noqa: E402
     conflicts,
     hard_violations,
     instance_json,
+    overlapping_slots,
     pair_weights,
     read_instance,
     rule_of,
@@ -321,6 +323,42 @@ def test_convert_timefold_reads_the_smallest_file() -> None:
         1,
         18,
     )
+
+
+def test_convert_timefold_one_talk_type_keeps_its_talks_slots_and_rooms_and_no_overlap() -> None:
+    whole = convert_timefold.convert_timefold(shared_file(TIMEFOLD_18)).instance
+    conversion = convert_timefold.convert_timefold(shared_file(TIMEFOLD_18), only_type="Breakout")
+    instance, report = conversion.instance, conversion.report
+
+    assert (len(instance.talks), len(instance.slots), len(instance.rooms)) == (16, 4, 4)
+    assert report["talks_of_other_types_dropped"] == len(whole.talks) - len(instance.talks)
+    assert overlapping_slots(instance) == []  # the part an event's blocks can hold
+    slot_ids = {s.id for s in instance.slots}
+    assert all(set(t.unavailable_slots) <= slot_ids for t in instance.talks)
+    assert report["greedy_valid_placement"]
+
+
+def test_convert_timefold_a_type_with_no_talks_is_refused() -> None:
+    with pytest.raises(ValueError, match="no talk of the type 'Keynote'"):
+        convert_timefold.convert_timefold(shared_file(TIMEFOLD_18), only_type="Keynote")
+
+
+def test_runner_takes_instance_files_besides_the_sizes(tmp_path: Path) -> None:
+    path = tmp_path / "given.json"
+    write_instance(generate.generate("S", 1).instance, path)
+    out = tmp_path / "out.json"
+
+    assert run.main(["--sizes", "--instances", str(path), "--limits", "1", "--peers", "--no-ours",
+                     "--out", str(out), "--keep", str(tmp_path / "kept")]) == 0  # fmt: skip
+
+    result = json.loads(out.read_text(encoding="utf-8"))
+    (facts,) = result["instances"]
+    assert (facts["size"], facts["talks"], result["config"]["instances"]) == (
+        read_instance(path).name,
+        20,
+        [str(path)],
+    )
+    assert (Path(facts["folder"]) / "event" / "event.yaml").is_file()
 
 
 # --- the runner's plot --------------------------------------------------------------------------------------

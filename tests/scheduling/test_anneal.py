@@ -97,6 +97,7 @@ def test_every_step_of_the_annealing_keeps_the_rules_and_counts_its_cost_right(
         plan = dict(zip(walker.ids, slots, strict=True))
         assert _model_accepts(day, plan, cuts), plan
         assert counted == cost(plan) - cost(plans[0])
+    assert _model_accepts(day, plans[-1], cuts)  # the last, after the downhill polish too
     scores = [scorer.score(plan) for plan in plans]
     assert scores == sorted(scores, reverse=True)
     assert len(set(scores)) == len(scores)  # each strictly better than the one before

@@ -39,6 +39,8 @@ COLD = 0.3
 SWAPS = 0.5
 #: Proposals between two looks at the clock.
 BATCH = 2_000
+#: After the walk, moves and swaps that lower the cost are taken for at most this long.
+POLISH_SECONDS = 1.0
 #: A new best plan is handed on at most this often (scoring it and checking its rooms takes a while).
 REPORT_SECONDS = 0.25
 
@@ -199,6 +201,14 @@ class Anneal:
                 reported, last_report = best_cost, now
                 better({self.ids[k]: best_at[k] for k in range(n)})
             if done:
+                for i in range(n):  # back to the best plan, then downhill only while anything helps
+                    if at[i] != best_at[i]:
+                        place(i, best_at[i])
+                gained = self._polish(
+                    at, gain, count, members, movable, place, time.monotonic() + POLISH_SECONDS
+                )
+                if gained < 0:
+                    better({self.ids[k]: at[k] for k in range(n)})
                 return
             temperature = hot * (cold / hot) ** ((now - started) / span)
             for _ in range(BATCH):
@@ -241,6 +251,52 @@ class Anneal:
                     watch(at, cost)
                 if cost < best_cost:
                     best_cost, best_at = cost, list(at)
+
+    def _polish(
+        self,
+        at: list[int],
+        gain: list[list[int]],
+        count: list[int],
+        members: list[list[int]],
+        movable: list[int],
+        place: Callable[[int, int], None],
+        until: float,
+    ) -> int:
+        """Take every move or swap that lowers the cost, until none does or `until`; the cost gained."""
+        gained, improved = 0, True
+        while improved and time.monotonic() < until:
+            improved = False
+            for i in movable:
+                a = at[i]
+                gain_i = gain[i]
+                for b in self.allowed[i]:
+                    if b == a:
+                        continue
+                    if gain_i[b] < gain_i[a] and self._may_enter(i, b, -1, at, count):
+                        gained += gain_i[b] - gain_i[a]
+                        place(i, b)
+                        improved = True
+                        break
+                    swapped = False
+                    for j in members[b]:
+                        if a not in self.allowed_set[j]:
+                            continue
+                        gain_j = gain[j]
+                        delta = gain_i[b] - gain_i[a] + gain_j[a] - gain_j[b]
+                        w = self.weight.get((i, j) if i < j else (j, i), 0)
+                        if w:
+                            delta -= (w if self._overlap(i, j, b) else 0) + (
+                                w if self._overlap(i, j, a) else 0
+                            )
+                        if delta < 0 and self._may_swap(i, j, at, count):
+                            gained += delta
+                            place(i, b)
+                            place(j, a)
+                            swapped = improved = True
+                            break
+                    if swapped:
+                        break
+        return gained
 
     def _may_enter(self, i: int, t: int, leaving: int, at: list[int], count: list[int]) -> bool:
         """May i take slot t (with `leaving` leaving it, -1 for none) under every rule?"""

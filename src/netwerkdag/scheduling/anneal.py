@@ -26,10 +26,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from netwerkdag.scheduling.instance import Day
 from netwerkdag.scheduling.model import SlotModel
+
+if TYPE_CHECKING:
+    from netwerkdag.scheduling.search import Scorer
 
 #: The temperature falls from HOT to COLD over the time given, in units of the median pair weight:
 #: measured on the generated M day (2026-12-02), a start at 3 and an end at 0.3 gave 349-353 in 20 s
@@ -55,7 +58,8 @@ class Stop(Protocol):
 class Anneal:
     """The slot model's rules and objective as plain data, and one annealing walk over them."""
 
-    def __init__(self, day: Day, built: SlotModel, scale: int) -> None:
+    def __init__(self, day: Day, built: SlotModel, scorer: Scorer, scale: int) -> None:
+        """The rules from `built`, the pairs and the fixed parts beside each session from `scorer`."""
         items = list(day.items)
         self.ids = [i.id for i in items]
         index = {i.id: k for k, i in enumerate(items)}
@@ -86,10 +90,9 @@ class Anneal:
             self.earlier_than[index[earlier]].append(index[later])
         # The objective: pairs (weight x scale) and pillar pairs (1), each only where their windows overlap.
         weight: dict[tuple[int, int], int] = {}
-        for (a, b), w in day.pair_weights.items():
-            if w > 0 and a in index and b in index:
-                key = (min(index[a], index[b]), max(index[a], index[b]))
-                weight[key] = weight.get(key, 0) + w * scale
+        for a, b, w in scorer.pairs:
+            key = (min(index[a], index[b]), max(index[a], index[b]))
+            weight[key] = weight.get(key, 0) + w * scale
         for a, b in day.pillar_pairs:
             key = (min(index[a], index[b]), max(index[a], index[b]))
             weight[key] = weight.get(key, 0) + 1
@@ -101,7 +104,6 @@ class Anneal:
         #: What one conflict of a typical pair costs here: the median pair weight, scaled.
         conflict_weights = sorted(w for w in day.pair_weights.values() if w > 0)
         self.unit = scale * (conflict_weights[len(conflict_weights) // 2] if conflict_weights else 1)
-        # Slots where some sessions are shorter than others, so that two in one slot may not overlap.
         # Slots where two sessions may not overlap (no moment common to all of them): only there is the
         # overlap of a pair looked at.
         self.ragged = set()
@@ -111,15 +113,8 @@ class Anneal:
                 self.ragged.add(t)
         self.windows = [dict(i.windows) for i in items]
         self.fixed = [[0] * slots for _ in range(n)]
-        event = day.event
-        for (a, b), w in day.pair_weights.items():
-            if w <= 0 or (a in index) == (b in index):
-                continue
-            item, other = (a, b) if a in index else (b, a)
-            if not event.has_session(other):
-                continue
-            window = event.session(other).window
-            k = index[item]
+        for item_id, window, w in scorer.fixed_terms:
+            k = index[item_id]
             for t, own in items[k].windows.items():
                 if own.overlaps(window):
                     self.fixed[k][t] += w * scale

@@ -339,8 +339,7 @@ class Prover(threading.Thread):
 class Start:
     status: str  # feasible | infeasible | unknown
     slot_of: dict[str, int]
-    allowed: Mapping[str, list[int]]  # the slots each item may take at all
-    rules: SlotModel  # the model that found it: its rules as data, for `anneal.py`
+    rules: SlotModel  # the model that found it: the slots each item may take, its rules as data
 
 
 def first_plan(day: Day, options: Options, cuts: Cuts, deadline: float) -> Start:
@@ -348,17 +347,17 @@ def first_plan(day: Day, options: Options, cuts: Cuts, deadline: float) -> Start
     while True:
         built = SlotModel(day, options, cuts, objective=False)
         if built.empty:
-            return Start("infeasible", {}, built.allowed, built)
+            return Start("infeasible", {}, built)
         solver = solver_for(options, deadline - time.monotonic(), proving=False)
         status = solver.solve(built.model)
         if status == cp_model.INFEASIBLE:
-            return Start("infeasible", {}, built.allowed, built)
+            return Start("infeasible", {}, built)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return Start("unknown", {}, built.allowed, built)
+            return Start("unknown", {}, built)
         slot_of = built.slots_chosen(solver)
         cut = rooms.find_cut(day, slot_of)
         if cut is None:
-            return Start("feasible", slot_of, built.allowed, built)
+            return Start("feasible", slot_of, built)
         cuts.append((cut.slot, cut.rooms, cut.limit))
 
 
@@ -466,7 +465,7 @@ def search(day: Day, options: Options, progress: Progress | None = None) -> Foun
     incumbent.cuts.extend(cuts)
     stop = threading.Event()
     workers = max(1, options.workers)
-    small = Columns(day, start.allowed, incumbent.cuts, len(day.pillar_pairs) + 1)
+    small = Columns(day, start.rules.allowed, incumbent.cuts, len(day.pillar_pairs) + 1)
     if small.count() <= MAX_COLUMNS:
         return _search_small(day, small, scorer, incumbent, options, deadline, stop)
     # A big day: annealing walks, one here and one per further worker in a process of its own; from
@@ -478,7 +477,12 @@ def search(day: Day, options: Options, progress: Progress | None = None) -> Foun
         prover.start()
     walks = workers - 1 if workers >= 3 else workers
     _anneal(
-        day, Anneal(day, start.rules, len(day.pillar_pairs) + 1), incumbent, walks, options.seed, deadline
+        day,
+        Anneal(day, start.rules, scorer, len(day.pillar_pairs) + 1),
+        incumbent,
+        walks,
+        options.seed,
+        deadline,
     )
     if prover is not None:
         prover.stop()

@@ -118,7 +118,7 @@ def test_a_walk_in_a_process_of_its_own_hands_back_its_plans(tmp_path: Path) -> 
     bad = {"s0": 0, "s1": 0, "s2": 1, "s3": 1}
     walker = Anneal(day, start.rules, search.Scorer(day), 1)
 
-    walk = Elsewhere(walker, bad, 0.5, seed=3)
+    walk = Elsewhere(walker, bad, time.monotonic() + 0.5, seed=3)
     plans = list(walk.plans())
     walk.end()
 
@@ -132,7 +132,7 @@ def test_a_walk_elsewhere_that_is_ended_early_stops(tmp_path: Path) -> None:
     start = search.first_plan(day, Options(workers=1), [], time.monotonic() + 5.0)
     walker = Anneal(day, start.rules, search.Scorer(day), 1)
 
-    walk = Elsewhere(walker, start.slot_of, 600.0, seed=3)
+    walk = Elsewhere(walker, start.slot_of, time.monotonic() + 600.0, seed=3)
     walk.end()
 
     assert walk.process.returncode == -signal.SIGTERM  # stopped, not run to its ten minutes, nor failed

@@ -49,6 +49,9 @@ RESERVE_SECONDS = 3.0
 #: and its model gets at most `NEIGHBOURHOOD_SECONDS`: small models that CP-SAT closes fast beat big ones.
 MAX_MOVABLE = 24
 NEIGHBOURHOOD_SECONDS = 0.5
+#: Walks in processes of their own end at the same deadline as the one here; they get this much longer
+#: to hand back their last plan before they are ended.
+WALK_GRACE_SECONDS = 0.3
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -422,8 +425,7 @@ def _anneal(day: Day, anneal: Anneal, incumbent: Incumbent, walks: int, seed: in
     find is offered to the incumbent."""
     with incumbent.lock:
         plan = dict(incumbent.slot_of)
-    seconds = deadline - time.monotonic()
-    others = [Elsewhere(anneal, plan, seconds, seed + k) for k in range(1, walks)]
+    others = [Elsewhere(anneal, plan, deadline, seed + k) for k in range(1, walks)]
 
     def listen(walk: Elsewhere) -> None:
         for found in walk.plans():
@@ -437,8 +439,8 @@ def _anneal(day: Day, anneal: Anneal, incumbent: Incumbent, walks: int, seed: in
     try:
         anneal.walk(plan, deadline, seed, incumbent.offer, _Halt(incumbent))
     finally:
-        for walk in others:
-            walk.end()
+        for walk in others:  # they end at the same deadline: a moment for their last plans
+            walk.end(grace=deadline + WALK_GRACE_SECONDS - time.monotonic())
         for listener in listeners:
             listener.join()
 

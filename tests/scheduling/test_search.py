@@ -5,6 +5,7 @@ the plan kept never gets worse."""
 from __future__ import annotations
 
 import dataclasses
+import time
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,23 @@ def test_what_the_column_model_calls_optimal_the_whole_slot_model_proves_optimal
     assert found.score is not None
     assert found.score.conflicts == whole.conflicts
     assert found.bound == found.score.conflicts
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(drawn=small_days())
+def test_one_worker_finds_a_first_plan_exactly_when_the_whole_slot_model_has_one(
+    tmp_path: Path, drawn: Any
+) -> None:
+    event, interests = _day(tmp_path, drawn)
+    day = compile_day(event, interests)
+
+    start = search.first_plan(day, Options(workers=1), [], time.monotonic() + 20.0)
+    whole = solve_slots(day, Options(time_limit=20.0, workers=1))
+
+    assert start.status == ("infeasible" if whole.status == "infeasible" else "feasible")
+    if start.status == "feasible":
+        assert set(start.slot_of) == {i.id for i in day.items}
+        assert all(start.slot_of[i.id] in start.rules.allowed[i.id] for i in day.items)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

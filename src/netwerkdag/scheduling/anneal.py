@@ -9,7 +9,7 @@ difference of two entries, and taking it updates the entries of its neighbours o
 A move is taken only when it keeps every rule the slot model posts (`SlotModel.apart`, `.limits`,
 `.order` and the allowed slots), so every plan this finds is one the model allows. Uphill moves are
 taken with the probability exp(-delta / temperature), the temperature falling geometrically over the
-time given from about one conflict to half of one (`HOT`, `COLD`). The walk ends warm, so the last
+time given from about one conflict to a third of one (`HOT`, `COLD`). The walk ends warm, so the last
 moments take only the moves and swaps that still lower the cost (`_polish`).
 
 A proposal moves the costlier of two sessions drawn at random (what it costs where it is now): on the
@@ -38,11 +38,11 @@ if TYPE_CHECKING:  # only for types: a walk in its own process then starts witho
     from netwerkdag.scheduling.search import Scorer
 
 #: The temperature falls from HOT to COLD over the time given, in units of the median pair weight.
-#: Measured on the generated M day, single walks of 60 s over four seeds each (2026-12-02):
-#: 3 -> 0.3 gave 334-349 (and stopped improving at 46-50 s: frozen), 1.5 -> 0.4 gave 333-339,
-#: 1 -> 0.5 gave 330-337, 1 -> 0.4 330-341, 0.7 -> 0.5 331-349, 1 -> 0.7 346-364 (too warm to settle).
+#: Measured with single walks of 60 s (2026-12-02; decision 0004 has the figures): on M an end at 0.5
+#: settles a little better than at 0.3, but L (400 sessions, far from settled in a minute) needs the
+#: colder end: 1 -> 0.3 gave L 362 and 392 (seeds 1, 2) where 1 -> 0.5 gave 468, and M 328-336.
 HOT = 1.0
-COLD = 0.5
+COLD = 0.3
 #: The share of proposals that swap two sessions rather than move one (a full day only allows swaps).
 SWAPS = 0.5
 #: Proposals between two looks at the clock.

@@ -46,6 +46,8 @@ SMALL_DAY_HEAD_START = 0.25
 #: takes its `solve.ROOM_SECONDS` and 0.2 s to build, the check and the report 0.2 s.
 RESERVE = 0.15
 RESERVE_SECONDS = 3.0
+#: With one worker, the local search for a first plan gets at most this long (`_first_solution`).
+LOCAL_SEARCH_SECONDS = 1.0
 #: In a neighbourhood at most this many sessions may move (a sample of them when its slots hold more),
 #: and its model gets at most `NEIGHBOURHOOD_SECONDS`: small models that CP-SAT closes fast beat big ones.
 MAX_MOVABLE = 24
@@ -352,8 +354,7 @@ def first_plan(day: Day, options: Options, cuts: Cuts, deadline: float) -> Start
         built = SlotModel(day, options, cuts, objective=False)
         if built.empty:
             return Start("infeasible", {}, built)
-        solver = solver_for(options, deadline - time.monotonic(), proving=False)
-        status = solver.solve(built.model)
+        status, solver = _first_solution(built, options, deadline)
         if status == cp_model.INFEASIBLE:
             return Start("infeasible", {}, built)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -363,6 +364,26 @@ def first_plan(day: Day, options: Options, cuts: Cuts, deadline: float) -> Start
         if cut is None:
             return Start("feasible", slot_of, built)
         cuts.append((cut.slot, cut.rooms, cut.limit))
+
+
+def _first_solution(built: SlotModel, options: Options, deadline: float) -> tuple[int, cp_model.CpSolver]:
+    """Solve `built` for any solution.
+
+    From two workers on, CP-SAT runs a local search for a first solution (feasibility jump) beside its
+    complete search; one worker runs only the complete search, and how long that takes varies by the seed
+    with a long tail: on the generated L day 1.4 to 6.5 s over twelve seeds, and over 10 s twice when two
+    ran at once (2026-12-02). So one worker first tries the local search alone, for at most
+    `LOCAL_SEARCH_SECONDS` (0.35 to 0.48 s on L), and falls back to the complete search, which can also
+    prove that there is no plan."""
+    if options.workers == 1:
+        remaining = deadline - time.monotonic()
+        solver = solver_for(options, min(LOCAL_SEARCH_SECONDS, remaining / 4), proving=False)
+        solver.parameters.use_ls_only = True
+        status = solver.solve(built.model)
+        if status != cp_model.UNKNOWN:
+            return status, solver
+    solver = solver_for(options, deadline - time.monotonic(), proving=False)
+    return solver.solve(built.model), solver
 
 
 def _search_small(

@@ -366,7 +366,9 @@ def first_plan(day: Day, options: Options, cuts: Cuts, deadline: float) -> Start
         cuts.append((cut.slot, cut.rooms, cut.limit))
 
 
-def _first_solution(built: SlotModel, options: Options, deadline: float) -> tuple[int, cp_model.CpSolver]:
+def _first_solution(
+    built: SlotModel, options: Options, deadline: float
+) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
     """Solve `built` for any solution.
 
     From two workers on, CP-SAT runs a local search for a first solution (feasibility jump) beside its

@@ -75,7 +75,7 @@ class RunRecord:
     """One solver on one instance with one time limit, as reported and as refereed."""
 
     size: str
-    seed: int
+    seed: int  # the instance's
     limit_s: float
     solver: str
     status: str  # the solver's status, or "not available" / "skipped" / "error" / "timeout"
@@ -90,6 +90,7 @@ class RunRecord:
     peak_rss_mb: float | None = None
     violations: list[str] = field(default_factory=list)
     note: str = ""
+    search_seed: int | None = None  # ours: the seed of the search, when not the instance's
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,8 @@ def run_ours(
     workers: int,
 ) -> RunRecord:
     """Schedule `folder/event` with our command line and referee the plan it writes."""
-    plan = folder / f"plan-{record.limit_s:g}s"
+    search_seed = record.seed if record.search_seed is None else record.search_seed
+    plan = folder / f"plan-{record.limit_s:g}s-seed-{search_seed}"
     event = folder / "event"
     argv = [
         *command,
@@ -183,7 +185,7 @@ def run_ours(
         "--workers",
         str(workers),
         "--seed",
-        str(record.seed),
+        str(search_seed),
         "--json",
         "-o",
         str(plan),
@@ -323,7 +325,7 @@ def _table(records: Sequence[RunRecord]) -> None:
             r.size,
             str(r.seed),
             f"{r.limit_s:g}",
-            r.solver,
+            r.solver if r.search_seed in (None, r.seed) else f"{r.solver}, search seed {r.search_seed}",
             r.status,
             valid,
             show(r.objective),
@@ -443,7 +445,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=[],
         help="instance.json files to run besides the sizes (e.g. converted Timefold data)",
     )
-    parser.add_argument("--seeds", nargs="+", type=int, default=[1], help="seed values, e.g. --seeds 1 2 3")
+    parser.add_argument(
+        "--seeds", nargs="+", type=int, default=[1], help="instance seeds, e.g. --seeds 1 2 3"
+    )
+    parser.add_argument(
+        "--search-seeds",
+        nargs="+",
+        type=int,
+        default=None,
+        help="seeds of our search on each instance (default: the instance's seed); how much one run varies",
+    )
     parser.add_argument("--peers", nargs="*", choices=sorted(PEERS), default=sorted(PEERS))
     parser.add_argument(
         "--limits", nargs="+", type=float, default=[10.0, 60.0], help="time limits in seconds"
@@ -483,8 +494,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for size, seed, folder, instance in todo:
             facts.append(_instance_facts(size, seed, instance, folder))
             for limit in args.limits:
-                if not args.no_ours:
-                    record = RunRecord(size, seed, limit, "ours (cp-sat)", "unknown")
+                for search_seed in [] if args.no_ours else args.search_seeds or [seed]:
+                    record = RunRecord(size, seed, limit, "ours (cp-sat)", "unknown", search_seed=search_seed)
                     records.append(run_ours(instance, folder, record, command=ours, workers=args.workers))
                     _progress(records[-1])
                 for peer in args.peers:
@@ -503,6 +514,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "sizes": args.sizes,
             "instances": [str(p) for p in args.instances],
             "seeds": args.seeds,
+            "search_seeds": args.search_seeds,
             "limits_s": args.limits,
             "peers": args.peers,
             "workers": args.workers,
@@ -523,7 +535,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _progress(record: RunRecord) -> None:
     print(
-        f"  {record.size} seed {record.seed} {record.limit_s:g}s {record.solver}: {record.status}"
+        f"  {record.size} seed {record.seed} {record.limit_s:g}s {record.solver}"
+        f"{'' if record.search_seed in (None, record.seed) else f' (search seed {record.search_seed})'}"
+        f": {record.status}"
         f"{'' if record.objective is None else f', objective {record.objective}'}"
         f"{'' if record.valid is not False else ', INVALID'}",
         file=sys.stderr,

@@ -361,6 +361,22 @@ def test_runner_takes_instance_files_besides_the_sizes(tmp_path: Path) -> None:
     assert (Path(facts["folder"]) / "event" / "event.yaml").is_file()
 
 
+def test_runner_runs_our_search_with_each_search_seed_on_the_same_instance(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    ours = f"{sys.executable} -m netwerkdag.cli"
+    kept = tmp_path / "kept"
+
+    assert run.main(["--sizes", "S", "--seeds", "1", "--search-seeds", "3", "4", "--limits", "2",
+                     "--peers", "--ours-cmd", ours, "--out", str(out), "--keep", str(kept)]) == 0  # fmt: skip
+
+    result = json.loads(out.read_text(encoding="utf-8"))
+    runs = [(r["size"], r["seed"], r["search_seed"], r["valid"]) for r in result["runs"]]
+    assert runs == [("S", 1, 3, True), ("S", 1, 4, True)]
+    assert result["config"]["search_seeds"] == [3, 4]
+    plans = sorted(p.name for p in (kept / "S-seed-1").glob("plan-*"))
+    assert plans == ["plan-2s-seed-3", "plan-2s-seed-4"]
+
+
 # --- the runner's plot --------------------------------------------------------------------------------------
 
 

@@ -71,7 +71,8 @@ def test_every_step_of_the_annealing_keeps_the_rules_and_counts_its_cost_right(
     tmp_path: Path, drawn: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(anneal, "HOT", 1000.0)  # hot all along: it takes most moves, uphill too
-    monkeypatch.setattr(anneal, "COLD", 1000.0)
+    monkeypatch.setattr(anneal, "COLD_HURRIED", 1000.0)
+    monkeypatch.setattr(anneal, "COLD_SETTLED", 1000.0)
     rooms, sessions, slots, rows = drawn
     folder = tiny_event(tmp_path, rooms=rooms, sessions=sessions, slots=slots, people=PEOPLE)
     event = load_event(folder, plan_rules=False)
@@ -136,3 +137,12 @@ def test_a_walk_elsewhere_that_is_ended_early_stops(tmp_path: Path) -> None:
     walk.end()
 
     assert walk.process.returncode == -signal.SIGTERM  # stopped, not run to its ten minutes, nor failed
+
+
+def test_a_walk_with_few_proposals_a_session_ends_colder() -> None:
+    few, many = anneal.HURRIED, anneal.SETTLED
+    ends = [anneal._end_temperature(x) for x in (1.0, few, (few * many) ** 0.5, many, 100.0 * many)]
+
+    assert ends[0] == ends[1] == anneal.COLD_HURRIED
+    assert ends[3] == ends[4] == anneal.COLD_SETTLED
+    assert anneal.COLD_HURRIED < ends[2] < anneal.COLD_SETTLED

@@ -9,8 +9,8 @@ difference of two entries, and taking it updates the entries of its neighbours o
 A move is taken only when it keeps every rule the slot model posts (`SlotModel.apart`, `.limits`,
 `.order` and the allowed slots), so every plan this finds is one the model allows. Uphill moves are
 taken with the probability exp(-delta / temperature), the temperature falling geometrically over the
-time given from about one conflict to a third of one (`HOT`, `COLD`). The walk ends warm, so the last
-moments take only the moves and swaps that still lower the cost (`_polish`).
+time given from about one conflict to a third or a half of one (`HOT`, `_end_temperature`). The walk
+ends warm, so the last moments take only the moves and swaps that still lower the cost (`_polish`).
 
 A proposal moves the costlier of two sessions drawn at random (what it costs where it is now): on the
 generated M day, eight single walks of 60 s gave 326-345, median 333, against 330-357, median 336, for
@@ -37,12 +37,19 @@ if TYPE_CHECKING:  # only for types: a walk in its own process then starts witho
     from netwerkdag.scheduling.model import SlotModel
     from netwerkdag.scheduling.search import Scorer
 
-#: The temperature falls from HOT to COLD over the time given, in units of the median pair weight.
-#: Measured with single walks of 60 s (2026-12-02; decision 0004 has the figures): on M an end at 0.5
-#: settles a little better than at 0.3, but L (400 sessions, far from settled in a minute) needs the
-#: colder end: 1 -> 0.3 gave L 362 and 392 (seeds 1, 2) where 1 -> 0.5 gave 468, and M 328-336.
+#: The temperature falls from HOT to the end temperature over the time given, in units of the median
+#: pair weight. The end depends on how many proposals each session gets (`_end_temperature`): a walk
+#: with time to settle ends warmer, at COLD_SETTLED, one without colder, at COLD_HURRIED. Measured
+#: (2026-12-02, decision 0004 has the figures): M in 60 s (250,000 to 450,000 proposals a session, as
+#: measured at its start) does best ending at 0.5; L in 60 s (about 56,000) gave 362 and 392 ending at
+#: 0.3 and 468 at 0.5, and M in 10 s (60,000 to 77,000) gave 334 ending at 0.3 and 347 at 0.5.
 HOT = 1.0
-COLD = 0.3
+COLD_HURRIED = 0.3
+COLD_SETTLED = 0.5
+HURRIED = 100_000
+SETTLED = 200_000
+#: The proposal rate is measured over this first part of the walk to pick the end temperature.
+RATE_SECONDS = 0.5
 #: The share of proposals that swap two sessions rather than move one (a full day only allows swaps).
 SWAPS = 0.5
 #: Proposals between two looks at the clock.
@@ -162,7 +169,9 @@ class Anneal:
             return
         cost = 0  # against the plan it started from: only differences count
         best_cost, best_at, reported = cost, list(at), cost
-        hot, cold = HOT * self.unit, COLD * self.unit
+        hot = HOT * self.unit
+        cold = COLD_HURRIED * self.unit  # until the rate is known
+        proposals, rated = 0, False
         started = last_report = time.monotonic()
         draw, exp, allowed, allowed_set = rng.random, math.exp, self.allowed, self.allowed_set
         weight = self.weight
@@ -206,6 +215,11 @@ class Anneal:
                 if gained < 0:
                     better({self.ids[k]: at[k] for k in range(n)})
                 return
+            if not rated and now - started >= min(RATE_SECONDS, span / 10):
+                rated = True
+                per_session = proposals / (now - started) * span / len(movable)
+                cold = _end_temperature(per_session) * self.unit
+            proposals += BATCH
             temperature = hot * (cold / hot) ** ((now - started) / span)
             for _ in range(BATCH):
                 i = movable[int(draw() * len(movable))]
@@ -330,6 +344,17 @@ class Anneal:
         if j in self.later_than[i] and self.starts[i][b] < self.ends[j][a]:
             return False
         return not (i in self.later_than[j] and self.starts[j][a] < self.ends[i][b])
+
+
+def _end_temperature(per_session: float) -> float:
+    """The end temperature for a walk that proposes a move of each session about `per_session` times:
+    between `COLD_HURRIED` and `COLD_SETTLED`, on a log scale between `HURRIED` and `SETTLED`."""
+    if per_session <= HURRIED:
+        return COLD_HURRIED
+    if per_session >= SETTLED:
+        return COLD_SETTLED
+    share = math.log(per_session / HURRIED) / math.log(SETTLED / HURRIED)
+    return COLD_HURRIED + share * (COLD_SETTLED - COLD_HURRIED)
 
 
 class _Never:

@@ -10,7 +10,8 @@ A move is taken only when it keeps every rule the slot model posts (`SlotModel.a
 `.order` and the allowed slots), so every plan this finds is one the model allows. Uphill moves are
 taken with the probability exp(-delta / temperature), the temperature falling geometrically over the
 time given from about one conflict to a third or a half of one (`HOT`, `_end_temperature`). The walk
-ends warm, so the last moments take only the moves and swaps that still lower the cost (`_polish`).
+ends warm; its last part (`TABU_SHARE`) goes to a tabu search over swaps from the best plan (`tabu.py`),
+or, on a day where that does not apply, to the moves and swaps that still lower the cost (`_polish`).
 
 A proposal moves the costlier of two sessions drawn at random (what it costs where it is now): on the
 generated M day, eight single walks of 60 s gave 326-345, median 333, against 330-357, median 336, for
@@ -31,6 +32,8 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Protocol
+
+from netwerkdag.scheduling import tabu
 
 if TYPE_CHECKING:  # only for types: a walk in its own process then starts without OR-Tools
     from netwerkdag.scheduling.instance import Day
@@ -58,6 +61,9 @@ BATCH = 2_000
 #: that still lowers the cost (the walk ends warm: this gained up to 19 conflicts on M).
 POLISH_SECONDS = 1.0
 POLISH_SHARE = 0.05
+#: On a day where the tabu search applies (`tabu.applies`), it takes this share of the time given, after
+#: the annealing (`tabu.py` has the figures).
+TABU_SHARE = 0.2
 #: A new best plan is handed on at most this often (scoring it and checking its rooms takes a while).
 REPORT_SECONDS = 0.25
 
@@ -175,7 +181,11 @@ class Anneal:
         started = last_report = time.monotonic()
         draw, exp, allowed, allowed_set = rng.random, math.exp, self.allowed, self.allowed_set
         weight = self.weight
-        polish_at = deadline - min(POLISH_SECONDS, POLISH_SHARE * max(0.0, deadline - started))
+        searcher = tabu.Tabu(self) if tabu.applies(self) else None
+        if searcher is not None:
+            polish_at = deadline - TABU_SHARE * max(0.0, deadline - started)
+        else:
+            polish_at = deadline - min(POLISH_SECONDS, POLISH_SHARE * max(0.0, deadline - started))
         span = max(1e-3, polish_at - started)
 
         neighbours, limits_of, ragged, overlap = self.neighbours, self.limits_of, self.ragged, self._overlap
@@ -208,9 +218,16 @@ class Anneal:
                 reported, last_report = best_cost, now
                 better({self.ids[k]: best_at[k] for k in range(n)})
             if done:
-                for i in range(n):  # back to the best plan, then downhill only while anything helps
+                for i in range(n):  # back to the best plan, then on with the tabu search, or downhill
                     if at[i] != best_at[i]:
                         place(i, best_at[i])
+                if searcher is not None:
+
+                    def hand_on(plan: list[int]) -> None:
+                        better({self.ids[k]: plan[k] for k in range(n)})
+
+                    searcher.walk(at, deadline, seed, hand_on, stop, cost=best_cost, watch=watch)
+                    return
                 gained = self._polish(at, gain, count, members, movable, place, deadline)
                 if gained < 0:
                     better({self.ids[k]: at[k] for k in range(n)})

@@ -6,10 +6,10 @@ A first plan that keeps every rule comes from the slot model of `model.py` witho
   (`improve`: free two slots, later three or four, and let a small slot model holding only their sessions
   decide exactly which go where), then the column model proves the best plan optimal or finds it.
 - **A big day**: annealing walks over single moves and swaps (`anneal.py`), which score a step in
-  microseconds against the slot model's rules as data; one walk per worker, the others in processes of
-  their own. From three workers on, one worker runs the slot model of the whole day with CP-SAT's
-  core-based search instead (`Prover`): it proves the lower bound the report shows, and its plans are
-  taken when better.
+  microseconds against the slot model's rules as data, each ending in a tabu search (`tabu.py`); one
+  walk per worker, the others in processes of their own. From three workers on, one worker runs the
+  slot model of the whole day with CP-SAT's core-based search instead (`Prover`): it proves the lower
+  bound the report shows, and its plans are taken when better.
 
 All of them share one plan (`Incumbent`), which is replaced only by a better plan whose rooms can be
 seated (`rooms.find_cut`); a room set that fails becomes a cut for the models from then on. The

@@ -127,6 +127,19 @@ def test_the_plan_kept_never_gets_worse(tmp_path: Path) -> None:
     assert incumbent.score == scorer.score(apart)
 
 
+def test_the_live_view_counts_its_seconds_from_the_start_of_scheduling(tmp_path: Path) -> None:
+    day = _four_sessions(tmp_path)
+    seen: list[float] = []
+
+    def progress(conflicts: float, bound: float, seconds: float) -> None:
+        seen.append(seconds)
+
+    search.search(day, Options(time_limit=60.0), progress, started=time.monotonic() - 30.0)
+
+    assert seen
+    assert min(seen) >= 30.0  # not from when the search had its first plan
+
+
 def test_a_small_day_is_proven_optimal_and_reports_the_bound(tmp_path: Path) -> None:
     day = _four_sessions(tmp_path)
 

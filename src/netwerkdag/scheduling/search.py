@@ -158,13 +158,21 @@ def _slot_sets(day: Day, size: int, rng: random.Random) -> list[frozenset[int]]:
 class Incumbent:
     """The best seatable plan so far, shared by the two threads."""
 
-    def __init__(self, day: Day, scorer: Scorer, slot_of: dict[str, int], progress: Progress | None) -> None:
+    def __init__(
+        self,
+        day: Day,
+        scorer: Scorer,
+        slot_of: dict[str, int],
+        progress: Progress | None,
+        started: float | None = None,
+    ) -> None:
+        """`started`: the moment the progress reports count their seconds from (by default now)."""
         self.day, self.scorer, self.progress = day, scorer, progress
         self.slot_of = dict(slot_of)
         self.score = scorer.score(slot_of)
         self.bound: int | None = None
         self.proven = False
-        self.started = time.monotonic()
+        self.started = time.monotonic() if started is None else started
         self.lock = threading.RLock()  # progress is reported under it, so reports never run backwards
         self.cuts: Cuts = []
         self._report()
@@ -490,7 +498,7 @@ def search(
     if start.status != "feasible":
         return Found(start.status, {}, None, None)
     scorer = Scorer(day)
-    incumbent = Incumbent(day, scorer, start.slot_of, progress)
+    incumbent = Incumbent(day, scorer, start.slot_of, progress, started)
     incumbent.cuts.extend(cuts)
     stop = threading.Event()
     workers = max(1, options.workers)

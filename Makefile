@@ -18,6 +18,7 @@ $(UV):
 
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	$(UV) sync --frozen --python $(PYTHON)
+	$(VENV)/bin/python -m netwerkdag.scheduling.kernel  # compile the annealing's steps once (numba's cache)
 	touch $@
 
 setup: $(VENV)/.synced

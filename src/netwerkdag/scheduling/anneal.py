@@ -2,61 +2,60 @@
 
 The neighbourhoods of `search.py` re-solve a few slots exactly, but each costs CP-SAT some milliseconds.
 On a day of a hundred sessions or more most of the gain comes from many small changes, and a move or a
-swap is scored here in microseconds: `gain[i][t]` keeps what session i would cost in slot t (the weights
-of the pairs it would form there, and of the fixed parts it would run beside), so a move costs the
-difference of two entries, and taking it updates the entries of its neighbours only.
+swap is scored in well under a microsecond: `gain[i, t]` keeps what session i would cost in slot t (the
+weights of the pairs it would form there, and of the fixed parts it would run beside), so a move costs the
+difference of two entries, and taking it updates the entries of its neighbours only. The steps run
+compiled (`kernel.py`, numba: about 6.5 million proposals a second on M, against half a million in plain
+Python); this module turns the rules into the kernel's arrays and drives the walk.
 
 A move is taken only when it keeps every rule the slot model posts (`SlotModel.apart`, `.limits`,
 `.order` and the allowed slots), so every plan this finds is one the model allows. Uphill moves are
 taken with the probability exp(-delta / temperature), the temperature falling geometrically over the
-time given from about one conflict to a third or a half of one (`HOT`, `_end_temperature`). The walk
-ends warm; its last part (`TABU_SHARE`) goes to a tabu search over swaps from the best plan (`tabu.py`),
-or, on a day where that does not apply, to the moves and swaps that still lower the cost (`_polish`).
+time given from about one conflict to 0.3 of one (`HOT`, `COLD`). The walk ends warm; its last part
+(`TABU_SHARE`) goes to a tabu search over swaps from the best plan (`tabu.py`), or, on a day where that
+does not apply, to the moves and swaps that still lower the cost (`kernel.descend`).
 
 A proposal moves the costlier of two sessions drawn at random (what it costs where it is now): on the
 generated M day, eight single walks of 60 s gave 326-345, median 333, against 330-357, median 336, for
-one session drawn at random (2026-12-02).
+one session drawn at random (2026-12-02, before the steps were compiled).
 
-Python runs one walk per process at a time, so `search.py` starts further walks in processes of their
-own (`Elsewhere`), each with its own seed, and keeps the best plan any of them hands back.
+A process runs one walk at a time, so `search.py` starts further walks in processes of their own
+(`Elsewhere`), each with its own seed, and keeps the best plan any of them hands back.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import pickle
-import random
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Protocol
 
-from netwerkdag.scheduling import tabu
+import numpy as np
+
+from netwerkdag.scheduling import kernel, tabu
 
 if TYPE_CHECKING:  # only for types: a walk in its own process then starts without OR-Tools
-    from netwerkdag.scheduling.instance import Day
+    from netwerkdag.scheduling.instance import Day, Item
     from netwerkdag.scheduling.model import SlotModel
     from netwerkdag.scheduling.search import Scorer
 
-#: The temperature falls from HOT to the end temperature over the time given, in units of the median
-#: pair weight. The end depends on how many proposals each session gets (`_end_temperature`): a walk
-#: with time to settle ends warmer, at COLD_SETTLED, one without colder, at COLD_HURRIED. Measured
-#: (2026-12-02, decision 0004 has the figures): M in 60 s (250,000 to 450,000 proposals a session, as
-#: measured at its start) does best ending at 0.5; L in 60 s (about 56,000) gave 362 and 392 ending at
-#: 0.3 and 468 at 0.5, and M in 10 s (60,000 to 77,000) gave 334 ending at 0.3 and 347 at 0.5.
+#: The temperature falls geometrically from HOT to COLD over the time given, in units of the median pair
+#: weight. Measured with the compiled steps (2026-12-02, decision 0006): single 60-s walks ending at 0.3
+#: gave L 317 and 330 against 376 and 395 ending at 0.5, and M 327 and 327 against 330 and 327.
 HOT = 1.0
-COLD_HURRIED = 0.3
-COLD_SETTLED = 0.5
-HURRIED = 100_000
-SETTLED = 200_000
-#: The proposal rate is measured over this first part of the walk to pick the end temperature.
-RATE_SECONDS = 0.5
+COLD = 0.3
 #: The share of proposals that swap two sessions rather than move one (a full day only allows swaps).
 SWAPS = 0.5
-#: Proposals between two looks at the clock.
-BATCH = 2_000
+#: Proposals between two looks at the clock: the first batch, then as many as take about BATCH_SECONDS.
+FIRST_BATCH = 2_000
+MAX_BATCH = 5_000_000
+BATCH_SECONDS = 0.01
+#: Minutes from the first window of the day: a slot a session cannot take gets an empty window.
+_NO_WINDOW = 1 << 40
 #: The end of the time given, at most `POLISH_SECONDS` and `POLISH_SHARE` of it, takes every move and swap
 #: that still lowers the cost (the walk ends warm: this gained up to 19 conflicts on M).
 POLISH_SECONDS = 1.0
@@ -66,6 +65,9 @@ POLISH_SHARE = 0.05
 TABU_SHARE = 0.2
 #: A new best plan is handed on at most this often (scoring it and checking its rooms takes a while).
 REPORT_SECONDS = 0.25
+
+
+Array = Any  # a numpy array of the kernel's
 
 
 class Stop(Protocol):
@@ -136,11 +138,71 @@ class Anneal:
                 if own.overlaps(window):
                     self.fixed[k][t] += w * scale
 
-    def _overlap(self, i: int, j: int, t: int) -> bool:
-        if t not in self.ragged:
-            return True
-        own, other = self.windows[i].get(t), self.windows[j].get(t)
-        return own is not None and other is not None and own.overlaps(other)
+        self.rules = self._as_arrays(items)
+
+    def _as_arrays(self, items: list[Item]) -> kernel.Rules:
+        """The rules and weights as the arrays `kernel.py` takes (its docstring lists them)."""
+        n, slots = len(self.ids), self.slots
+
+        def rows(lists: Sequence[Sequence[int]]) -> tuple[Array, Array]:
+            pointer = np.zeros(len(lists) + 1, dtype=np.int64)
+            pointer[1:] = np.cumsum([len(row) for row in lists])
+            return pointer, np.array([x for row in lists for x in row] or [0], dtype=np.int64)
+
+        movable = np.array([i for i in range(n) if len(self.allowed[i]) > 1], dtype=np.int64)
+        allowed = np.zeros((n, slots), dtype=np.bool_)
+        for i, choices in enumerate(self.allowed):
+            allowed[i, list(choices)] = True
+        weight = np.zeros((n, n), dtype=np.int64)
+        for (a, b), w in self.weight.items():
+            weight[a, b] = weight[b, a] = w
+        origin = min((w.start for item in items for w in item.windows.values()), default=None)
+        start = np.full((n, slots), _NO_WINDOW, dtype=np.int64)  # never meets: starts after all ends
+        end = np.full((n, slots), -_NO_WINDOW, dtype=np.int64)
+        for k, item in enumerate(items):
+            for t, window in item.windows.items():
+                assert origin is not None  # noqa: S101 - there is a window
+                start[k, t] = (window.start - origin) // timedelta(minutes=1)
+                end[k, t] = (window.end - origin) // timedelta(minutes=1)
+        ragged = np.zeros(slots, dtype=np.bool_)
+        ragged[sorted(self.ragged)] = True
+        return (
+            movable,
+            *rows(self.allowed),
+            allowed,
+            weight,
+            *rows([self.apart[i].get(t, []) for i in range(n) for t in range(slots)]),
+            *rows([self.limits_of[i].get(t, []) for i in range(n) for t in range(slots)]),
+            np.array(self.limit or [0], dtype=np.int64),
+            start,
+            end,
+            *rows(self.later_than),
+            *rows(self.earlier_than),
+            *rows([[j for j, _ in self.neighbours[i]] for i in range(n)]),
+            np.array([w for i in range(n) for _, w in self.neighbours[i]] or [0], dtype=np.int64),
+            ragged,
+        )
+
+    def state(self, at: Sequence[int]) -> kernel.State:
+        """A plan (the slot of each session, in the order of `ids`) as the arrays `kernel.py` keeps."""
+        n, slots = len(self.ids), self.slots
+        placed = np.array(at, dtype=np.int64)
+        count = np.zeros(max(1, len(self.limit)), dtype=np.int64)
+        for i in range(n):
+            for k in self.limits_of[i].get(int(placed[i]), ()):
+                count[k] += 1
+        members = np.zeros((slots, n), dtype=np.int64)
+        size = np.zeros(slots, dtype=np.int64)
+        place_of = np.zeros(n, dtype=np.int64)
+        for i in range(n):
+            t = placed[i]
+            members[t, size[t]] = i
+            place_of[i] = size[t]
+            size[t] += 1
+        gain = np.array(self.fixed, dtype=np.int64).reshape(n, slots)
+        state = (placed, count, gain, members, size, place_of, placed.copy())
+        kernel.fill_gain(state, self.rules)
+        return state
 
     def walk(
         self,
@@ -151,227 +213,62 @@ class Anneal:
         stop: Stop,
         watch: Callable[[list[int], int], object] | None = None,
     ) -> None:
-        """Anneal from `slot_of` until the deadline or `stop`, cooling once over the time, then polish;
-        `better(plan)` gets the best plan whenever it improved, at most every `REPORT_SECONDS`, and at
-        the end. `watch(slots, cost)`, for tests, sees every step: the slot of each session in the order of
-        `ids`, and the cost against the start in the units of the weights."""
-        rng = random.Random(seed)  # noqa: S311 - a search order, not a secret
-        n, slots = len(self.ids), self.slots
-        at = [slot_of[i] for i in self.ids]
-        gain = [list(row) for row in self.fixed]
-        for i in range(n):
-            for j, w in self.neighbours[i]:
-                if self._overlap(i, j, at[j]):
-                    gain[i][at[j]] += w
-        count = [0] * len(self.limit)
-        for i in range(n):
-            for k in self.limits_of[i].get(at[i], ()):
-                count[k] += 1
-        members: list[list[int]] = [[] for _ in range(slots)]
-        for i in range(n):
-            members[at[i]].append(i)
-        movable = [i for i in range(n) if len(self.allowed[i]) > 1]
+        """Anneal from `slot_of` until the deadline or `stop`, cooling once over the time, then the tabu
+        search or the polish; `better(plan)` gets the best plan whenever it improved, at most every
+        `REPORT_SECONDS`, and at the end. `watch(slots, cost)`, for tests, sees every step: the slot of each
+        session in the order of `ids`, and the cost against the start in the units of the weights."""
+        kernel.warm()  # compiled before the clock starts (from numba's cache after the first time)
+        n = len(self.ids)
+        state = self.state([slot_of[i] for i in self.ids])
+        at, best_at = state[0], state[6]
+        movable = len(self.rules[0])
         if not movable:
             return
-        cost = 0  # against the plan it started from: only differences count
-        best_cost, best_at, reported = cost, list(at), cost
+        kernel.seed(seed)
+
+        def plan(slots: Array) -> dict[str, int]:
+            return {self.ids[k]: int(slots[k]) for k in range(n)}
+
+        cost = best_cost = reported = 0  # against the plan it started from: only differences count
         hot = HOT * self.unit
-        cold = COLD_HURRIED * self.unit  # until the rate is known
-        proposals, rated = 0, False
+        cold = COLD * self.unit
+        batch = 1 if watch is not None else FIRST_BATCH
         started = last_report = time.monotonic()
-        draw, exp, allowed, allowed_set = rng.random, math.exp, self.allowed, self.allowed_set
-        weight = self.weight
         searcher = tabu.Tabu(self) if tabu.applies(self) else None
+        given = max(0.0, deadline - started)
         if searcher is not None:
-            polish_at = deadline - TABU_SHARE * max(0.0, deadline - started)
+            polish_at = deadline - TABU_SHARE * given
         else:
-            polish_at = deadline - min(POLISH_SECONDS, POLISH_SHARE * max(0.0, deadline - started))
+            polish_at = deadline - min(POLISH_SECONDS, POLISH_SHARE * given)
         span = max(1e-3, polish_at - started)
-
-        neighbours, limits_of, ragged, overlap = self.neighbours, self.limits_of, self.ragged, self._overlap
-
-        def place(i: int, t: int) -> None:
-            old = at[i]
-            for k in limits_of[i].get(old, ()):
-                count[k] -= 1
-            for k in limits_of[i].get(t, ()):
-                count[k] += 1
-            members[old].remove(i)
-            members[t].append(i)
-            at[i] = t
-            if old in ragged or t in ragged:
-                for j, w in neighbours[i]:
-                    if overlap(i, j, old):
-                        gain[j][old] -= w
-                    if overlap(i, j, t):
-                        gain[j][t] += w
-            else:
-                for j, w in neighbours[i]:
-                    row = gain[j]
-                    row[old] -= w
-                    row[t] += w
-
         while True:
             now = time.monotonic()
             done = now >= polish_at or stop.is_set()
             if best_cost < reported and (done or now - last_report >= REPORT_SECONDS):
                 reported, last_report = best_cost, now
-                better({self.ids[k]: best_at[k] for k in range(n)})
+                better(plan(best_at))
             if done:
-                for i in range(n):  # back to the best plan, then on with the tabu search, or downhill
-                    if at[i] != best_at[i]:
-                        place(i, best_at[i])
+                kernel.restore_best(state, self.rules)  # back to the best plan, then on from there
                 if searcher is not None:
 
-                    def hand_on(plan: list[int]) -> None:
-                        better({self.ids[k]: plan[k] for k in range(n)})
+                    def hand_on(found: list[int]) -> None:
+                        better({self.ids[k]: found[k] for k in range(n)})
 
-                    searcher.walk(at, deadline, seed, hand_on, stop, cost=best_cost, watch=watch)
+                    searcher.walk([int(t) for t in at], deadline, seed, hand_on, stop, best_cost, watch)
                     return
-                gained = self._polish(at, gain, count, members, movable, place, deadline)
-                if gained < 0:
-                    better({self.ids[k]: at[k] for k in range(n)})
+                if kernel.descend(state, self.rules) < 0:
+                    better(plan(at))
                 return
-            if not rated and now - started >= min(RATE_SECONDS, span / 10):
-                rated = True
-                per_session = proposals / (now - started) * span / len(movable)
-                cold = _end_temperature(per_session) * self.unit
-            proposals += BATCH
             temperature = hot * (cold / hot) ** ((now - started) / span)
-            for _ in range(BATCH):
-                i = movable[int(draw() * len(movable))]
-                k = movable[int(draw() * len(movable))]  # the costlier of two (module docstring)
-                if gain[k][at[k]] > gain[i][at[i]]:
-                    i = k
-                a = at[i]
-                choices = allowed[i]
-                b = choices[int(draw() * len(choices))]
-                if b == a:
-                    continue
-                j = -1
-                if draw() < SWAPS or not self._may_enter(i, b, -1, at, count):
-                    slot_b = members[b]
-                    if not slot_b:
-                        continue
-                    j = slot_b[int(draw() * len(slot_b))]
-                    if a not in allowed_set[j]:
-                        continue
-                    # `_swap_delta` inline: this loop is the hot path (a call costs a fifth of its steps)
-                    gain_i, gain_j = gain[i], gain[j]
-                    delta = gain_i[b] - gain_i[a] + gain_j[a] - gain_j[b]
-                    w = weight.get((i, j) if i < j else (j, i), 0)
-                    if w:
-                        if a in ragged or b in ragged:
-                            delta -= (w if overlap(i, j, b) else 0) + (w if overlap(i, j, a) else 0)
-                        else:
-                            delta -= 2 * w
-                else:
-                    gain_i = gain[i]
-                    delta = gain_i[b] - gain_i[a]
-                if delta > 0 and draw() >= exp(-delta / temperature):
-                    continue
-                if j < 0:
-                    place(i, b)
-                else:
-                    if not self._may_swap(i, j, at, count):
-                        continue
-                    place(i, b)
-                    place(j, a)
-                cost += delta
-                if watch is not None:
-                    watch(at, cost)
-                if cost < best_cost:
-                    best_cost, best_at = cost, list(at)
-
-    def _polish(
-        self,
-        at: list[int],
-        gain: list[list[int]],
-        count: list[int],
-        members: list[list[int]],
-        movable: list[int],
-        place: Callable[[int, int], None],
-        until: float,
-    ) -> int:
-        """Take every move or swap that lowers the cost, until none does or `until`; the cost gained."""
-        gained, improved = 0, True
-        while improved and time.monotonic() < until:
-            improved = False
-            for i in movable:
-                a = at[i]
-                gain_i = gain[i]
-                for b in self.allowed[i]:
-                    if b == a:
-                        continue
-                    if gain_i[b] < gain_i[a] and self._may_enter(i, b, -1, at, count):
-                        gained += gain_i[b] - gain_i[a]
-                        place(i, b)
-                        improved = True
-                        break
-                    swapped = False
-                    for j in members[b]:
-                        if a not in self.allowed_set[j]:
-                            continue
-                        delta = self._swap_delta(i, j, a, b, gain)
-                        if delta < 0 and self._may_swap(i, j, at, count):
-                            gained += delta
-                            place(i, b)
-                            place(j, a)
-                            swapped = improved = True
-                            break
-                    if swapped:
-                        break
-        return gained
-
-    def _swap_delta(self, i: int, j: int, a: int, b: int, gain: list[list[int]]) -> int:
-        """What swapping i (in slot a) and j (in slot b) changes the cost by."""
-        gain_i, gain_j = gain[i], gain[j]
-        delta = gain_i[b] - gain_i[a] + gain_j[a] - gain_j[b]
-        w = self.weight.get((i, j) if i < j else (j, i), 0)
-        if w:  # the pair itself: together in b before, together in a after, in neither
-            ragged = self.ragged
-            if a in ragged or b in ragged:
-                delta -= (w if self._overlap(i, j, b) else 0) + (w if self._overlap(i, j, a) else 0)
+            cost, best_cost, taken = kernel.steps(
+                batch, temperature, SWAPS, cost, best_cost, state, self.rules
+            )
+            if watch is not None:
+                if taken:
+                    watch([int(t) for t in at], int(cost))
             else:
-                delta -= 2 * w
-        return delta
-
-    def _may_enter(self, i: int, t: int, leaving: int, at: list[int], count: list[int]) -> bool:
-        """May i take slot t (with `leaving` leaving it, -1 for none) under every rule?"""
-        for j in self.apart[i].get(t, ()):
-            if at[j] == t and j != leaving:
-                return False
-        for k in self.limits_of[i].get(t, ()):
-            room = self.limit[k] - count[k]
-            if leaving >= 0 and at[leaving] == t and k in self.limits_of[leaving].get(t, ()):
-                room += 1
-            if room < 1:
-                return False
-        start, end = self.starts[i][t], self.ends[i][t]
-        for j in self.later_than[i]:
-            if j != leaving and start < self.ends[j][at[j]]:
-                return False
-        return all(not (j != leaving and self.starts[j][at[j]] < end) for j in self.earlier_than[i])
-
-    def _may_swap(self, i: int, j: int, at: list[int], count: list[int]) -> bool:
-        a, b = at[i], at[j]
-        if not (self._may_enter(i, b, j, at, count) and self._may_enter(j, a, i, at, count)):
-            return False
-        # An order between the two themselves, with both moved.
-        if j in self.later_than[i] and self.starts[i][b] < self.ends[j][a]:
-            return False
-        return not (i in self.later_than[j] and self.starts[j][a] < self.ends[i][b])
-
-
-def _end_temperature(per_session: float) -> float:
-    """The end temperature for a walk that proposes a move of each session about `per_session` times:
-    between `COLD_HURRIED` and `COLD_SETTLED`, on a log scale between `HURRIED` and `SETTLED`."""
-    if per_session <= HURRIED:
-        return COLD_HURRIED
-    if per_session >= SETTLED:
-        return COLD_SETTLED
-    share = math.log(per_session / HURRIED) / math.log(SETTLED / HURRIED)
-    return COLD_HURRIED + share * (COLD_SETTLED - COLD_HURRIED)
+                took = time.monotonic() - now
+                batch = int(min(MAX_BATCH, max(FIRST_BATCH, batch * BATCH_SECONDS / max(took, 1e-6))))
 
 
 class _Never:

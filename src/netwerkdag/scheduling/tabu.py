@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from netwerkdag.scheduling import kernel
+
 if TYPE_CHECKING:
     from netwerkdag.scheduling.anneal import Anneal, Stop
 
@@ -89,7 +91,7 @@ class Tabu:
         onehot = np.zeros((n, slots), dtype=np.int64)
         onehot[np.arange(n), at_np] = 1
         gain: Matrix = self.fixed + self.weight @ onehot
-        count = [0] * len(rules.limit)
+        count = np.zeros(max(1, len(rules.limit)), dtype=np.int64)
         for i in range(n):
             for k in rules.limits_of[i].get(at[i], ()):
                 count[k] += 1
@@ -136,7 +138,7 @@ class Tabu:
             tabu = tabu_until[:, at_np] > step
             ok &= ~(tabu | tabu.T) | (delta + cost < best_cost)
             flat = np.where(ok, delta, _NEVER).ravel()
-            taken = self._take(flat, at, count, swap)
+            taken = self._take(flat, at_np, count, swap)
             if taken is not None:
                 (i, a), (j, b), d = taken
                 tenure = TENURE + rng.randrange(TENURE + 1)
@@ -151,7 +153,7 @@ class Tabu:
                     if at[i] != best_at[i]:
                         place(i, best_at[i])
                 cost = best_cost
-                cost += self._kick(rng, at, count, gain, swap)
+                cost += self._kick(rng, at_np, count, gain, swap)
                 if watch is not None:
                     watch(at, cost)
                 tabu_until[:] = 0
@@ -160,8 +162,8 @@ class Tabu:
     def _take(
         self,
         flat: Matrix,
-        at: list[int],
-        count: list[int],
+        at: Matrix,
+        count: Matrix,
         swap: Callable[[int, int], tuple[int, int]],
     ) -> tuple[tuple[int, int], tuple[int, int], int] | None:
         """The best swap in `flat` (the cost of each, row-major) that keeps every rule, taken:
@@ -179,7 +181,7 @@ class Tabu:
                 if d >= _NEVER:
                     break
                 i, j = divmod(int(p), n)
-                if self.rules._may_swap(i, j, at, count):
+                if kernel.may_swap(i, j, at, count, self.rules.rules):
                     a, b = swap(i, j)
                     return (i, a), (j, b), d
         return None
@@ -187,8 +189,8 @@ class Tabu:
     def _kick(
         self,
         rng: random.Random,
-        at: list[int],
-        count: list[int],
+        at: Matrix,
+        count: Matrix,
         gain: Matrix,
         swap: Callable[[int, int], tuple[int, int]],
     ) -> int:
@@ -201,7 +203,7 @@ class Tabu:
             a, b = at[i], at[j]
             if a == b or not (self.allowed[i, b] and self.allowed[j, a]):
                 continue
-            if not rules._may_swap(i, j, at, count):
+            if not kernel.may_swap(i, j, at, count, rules.rules):
                 continue
             cost += int(gain[i, b] - gain[i, a] + gain[j, a] - gain[j, b] - 2 * self.weight[i, j])
             swap(i, j)

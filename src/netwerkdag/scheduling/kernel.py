@@ -1,0 +1,318 @@
+"""The annealing's steps, compiled with numba (`docs/decisions/0006-numba-for-the-annealing.md`).
+
+`anneal.Anneal` turns the slot model's rules into arrays (`Rules`) and keeps a plan as arrays (`State`);
+the functions here take a step, a batch of steps or a descent over them. A step is the same as the
+module docstring of `anneal.py` describes: move the costlier of two sessions drawn at random to another
+slot it may take, or swap it with a session there, and take that when every rule allows it and, uphill,
+with probability exp(-delta / temperature).
+
+Rules (in this order in the tuple):
+    movable       sessions with more than one slot
+    al_ptr, al_idx the slots each session may take (compressed rows)
+    allowed       n x slots, True where session i may take slot t
+    weight        n x n, the pair weights (scaled, pillar pairs included)
+    ap_ptr, ap_idx per (i, t) at i * slots + t: the sessions that may not share slot t with i
+    lo_ptr, lo_idx per (i, t): the room limits of slot t that count i
+    limit         per room limit, how many sessions it allows
+    start, end    n x slots, the minutes session i starts and ends in slot t (an empty window elsewhere)
+    lt_ptr, lt_idx per i: the sessions i must start after
+    et_ptr, et_idx per i: the sessions that must start after i
+    nb_ptr, nb_idx, nb_w per i: its pairs with a weight, and the weights
+    ragged        per slot, True where two windows in it may miss each other
+
+State: at (the slot of each session), count (per limit), gain (n x slots: what i would cost in slot t),
+members (slots x n, the sessions in each slot in its first `size` places), size, place_of (where i sits
+in its slot's row), best_at.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+Rules = tuple[Any, ...]
+State = tuple[Any, ...]
+
+
+@njit(cache=True)
+def seed(value: int) -> None:
+    """Seed the compiled code's random numbers (numba keeps its own, apart from numpy's)."""
+    np.random.seed(value)
+
+
+@njit(cache=True)
+def _overlap(i: int, j: int, t: int, rules: Rules) -> bool:
+    start, end = rules[10], rules[11]
+    return bool(start[i, t] < end[j, t] and start[j, t] < end[i, t])
+
+
+@njit(cache=True)
+def may_enter(i: int, t: int, leaving: int, at: Any, count: Any, rules: Rules) -> bool:
+    """May i take slot t (with `leaving` leaving it, -1 for none) under every rule?"""
+    slots = rules[3].shape[1]
+    ap_ptr, ap_idx, lo_ptr, lo_idx, limit = rules[5], rules[6], rules[7], rules[8], rules[9]
+    start, end = rules[10], rules[11]
+    lt_ptr, lt_idx, et_ptr, et_idx = rules[12], rules[13], rules[14], rules[15]
+    key = i * slots + t
+    for q in range(ap_ptr[key], ap_ptr[key + 1]):
+        j = ap_idx[q]
+        if at[j] == t and j != leaving:
+            return False
+    for q in range(lo_ptr[key], lo_ptr[key + 1]):
+        k = lo_idx[q]
+        room = limit[k] - count[k]
+        if leaving >= 0 and at[leaving] == t:
+            other = leaving * slots + t
+            for p in range(lo_ptr[other], lo_ptr[other + 1]):
+                if lo_idx[p] == k:
+                    room += 1
+                    break
+        if room < 1:
+            return False
+    begins, finishes = start[i, t], end[i, t]
+    for q in range(lt_ptr[i], lt_ptr[i + 1]):
+        j = lt_idx[q]
+        if j != leaving and begins < end[j, at[j]]:
+            return False
+    for q in range(et_ptr[i], et_ptr[i + 1]):
+        j = et_idx[q]
+        if j != leaving and start[j, at[j]] < finishes:
+            return False
+    return True
+
+
+@njit(cache=True)
+def may_swap(i: int, j: int, at: Any, count: Any, rules: Rules) -> bool:
+    """May i and j trade slots under every rule?"""
+    a, b = at[i], at[j]
+    if not (may_enter(i, b, j, at, count, rules) and may_enter(j, a, i, at, count, rules)):
+        return False
+    start, end = rules[10], rules[11]
+    lt_ptr, lt_idx = rules[12], rules[13]
+    for q in range(lt_ptr[i], lt_ptr[i + 1]):  # an order between the two themselves, both moved
+        if lt_idx[q] == j and start[i, b] < end[j, a]:
+            return False
+    for q in range(lt_ptr[j], lt_ptr[j + 1]):  # noqa: SIM110 - numba compiles a loop, not all() of a generator
+        if lt_idx[q] == i and start[j, a] < end[i, b]:
+            return False
+    return True
+
+
+@njit(cache=True)
+def swap_delta(i: int, j: int, state: State, rules: Rules) -> int:
+    """What swapping i and j changes the cost by."""
+    at, gain = state[0], state[2]
+    ragged, weight = rules[19], rules[4]
+    a, b = at[i], at[j]
+    delta = gain[i, b] - gain[i, a] + gain[j, a] - gain[j, b]
+    w = weight[i, j]
+    if w:  # the pair itself: together in b before, together in a after, in neither
+        if ragged[a] or ragged[b]:
+            if _overlap(i, j, b, rules):
+                delta -= w
+            if _overlap(i, j, a, rules):
+                delta -= w
+        else:
+            delta -= 2 * w
+    return int(delta)
+
+
+@njit(cache=True)
+def place(i: int, t: int, state: State, rules: Rules) -> None:
+    """Move i to slot t, keeping the counts, the slots' rows and the gains of its neighbours."""
+    at, count, gain, members, size, place_of = state[0], state[1], state[2], state[3], state[4], state[5]
+    slots = gain.shape[1]
+    lo_ptr, lo_idx = rules[7], rules[8]
+    nb_ptr, nb_idx, nb_w, ragged = rules[16], rules[17], rules[18], rules[19]
+    old = at[i]
+    key = i * slots + old
+    for q in range(lo_ptr[key], lo_ptr[key + 1]):
+        count[lo_idx[q]] -= 1
+    key = i * slots + t
+    for q in range(lo_ptr[key], lo_ptr[key + 1]):
+        count[lo_idx[q]] += 1
+    sits = place_of[i]
+    last = members[old, size[old] - 1]
+    members[old, sits] = last
+    place_of[last] = sits
+    size[old] -= 1
+    members[t, size[t]] = i
+    place_of[i] = size[t]
+    size[t] += 1
+    at[i] = t
+    if ragged[old] or ragged[t]:
+        for q in range(nb_ptr[i], nb_ptr[i + 1]):
+            j, w = nb_idx[q], nb_w[q]
+            if _overlap(i, j, old, rules):
+                gain[j, old] -= w
+            if _overlap(i, j, t, rules):
+                gain[j, t] += w
+    else:
+        for q in range(nb_ptr[i], nb_ptr[i + 1]):
+            j, w = nb_idx[q], nb_w[q]
+            gain[j, old] -= w
+            gain[j, t] += w
+
+
+@njit(cache=True)
+def fill_gain(state: State, rules: Rules) -> None:
+    """`gain[i, at[j]]` += the weight of each pair (i, j) that meets there (the fixed parts are in)."""
+    at, gain = state[0], state[2]
+    nb_ptr, nb_idx, nb_w = rules[16], rules[17], rules[18]
+    for i in range(at.shape[0]):
+        for q in range(nb_ptr[i], nb_ptr[i + 1]):
+            j = nb_idx[q]
+            if _overlap(i, j, at[j], rules):
+                gain[i, at[j]] += nb_w[q]
+
+
+@njit(cache=True)
+def steps(
+    todo: int, temperature: float, swaps: float, cost: int, best_cost: int, state: State, rules: Rules
+) -> Any:
+    """`todo` proposals at `temperature`; returns (cost, best cost, proposals taken), both costs against
+    the plan the walk started from; a new best plan is copied into `best_at`."""
+    at, count, gain, members, size, best_at = state[0], state[1], state[2], state[3], state[4], state[6]
+    movable, al_ptr, al_idx, allowed = rules[0], rules[1], rules[2], rules[3]
+    weight, ragged = rules[4], rules[19]
+    n_movable = movable.shape[0]
+    taken = 0
+    for _ in range(todo):
+        i = movable[np.random.randint(n_movable)]
+        k = movable[np.random.randint(n_movable)]  # the costlier of two
+        if gain[k, at[k]] > gain[i, at[i]]:
+            i = k
+        a = at[i]
+        b = al_idx[al_ptr[i] + np.random.randint(al_ptr[i + 1] - al_ptr[i])]
+        if b == a:
+            continue
+        j = -1
+        if np.random.random() < swaps or not may_enter(i, b, -1, at, count, rules):
+            if size[b] == 0:
+                continue
+            j = members[b, np.random.randint(size[b])]
+            if not allowed[j, a]:
+                continue
+            delta = gain[i, b] - gain[i, a] + gain[j, a] - gain[j, b]
+            w = weight[i, j]
+            if w:
+                if ragged[a] or ragged[b]:
+                    if _overlap(i, j, b, rules):
+                        delta -= w
+                    if _overlap(i, j, a, rules):
+                        delta -= w
+                else:
+                    delta -= 2 * w
+        else:
+            delta = gain[i, b] - gain[i, a]
+        if delta > 0 and np.random.random() >= math.exp(-delta / temperature):
+            continue
+        if j < 0:
+            place(i, b, state, rules)
+        else:
+            if not may_swap(i, j, at, count, rules):
+                continue
+            place(i, b, state, rules)
+            place(j, a, state, rules)
+        taken += 1
+        cost += delta
+        if cost < best_cost:
+            best_cost = cost
+            best_at[:] = at
+    return cost, best_cost, taken
+
+
+@njit(cache=True)
+def restore_best(state: State, rules: Rules) -> None:
+    """Back to the best plan."""
+    at, best_at = state[0], state[6]
+    for i in range(at.shape[0]):
+        if at[i] != best_at[i]:
+            place(i, best_at[i], state, rules)
+
+
+@njit(cache=True)
+def descend(state: State, rules: Rules) -> int:
+    """Take every move or swap that lowers the cost, until none does; the cost gained (zero or less)."""
+    at, count, gain, members, size = state[0], state[1], state[2], state[3], state[4]
+    movable, al_ptr, al_idx, allowed = rules[0], rules[1], rules[2], rules[3]
+    gained = 0
+    improved = True
+    while improved:
+        improved = False
+        for i in movable:
+            a = at[i]
+            for q in range(al_ptr[i], al_ptr[i + 1]):
+                b = al_idx[q]
+                if b == a:
+                    continue
+                if gain[i, b] < gain[i, a] and may_enter(i, b, -1, at, count, rules):
+                    gained += gain[i, b] - gain[i, a]
+                    place(i, b, state, rules)
+                    improved = True
+                    break
+                swapped = False
+                for m in range(size[b]):
+                    j = members[b, m]
+                    if not allowed[j, a]:
+                        continue
+                    delta = swap_delta(i, j, state, rules)
+                    if delta < 0 and may_swap(i, j, at, count, rules):
+                        gained += delta
+                        place(i, b, state, rules)
+                        place(j, a, state, rules)
+                        swapped = improved = True
+                        break
+                if swapped:
+                    break
+    return gained
+
+
+def warm() -> None:
+    """Compile every function here for the types `anneal.py` passes (or load them from numba's cache,
+    next to this file), on a day of two sessions and two slots: a walk then starts at once, not after
+    the seconds compiling takes the first time. `make setup` runs it once (`python -m ...kernel`)."""
+    none = np.zeros(5, dtype=np.int64), np.zeros(1, dtype=np.int64)
+    rules = (
+        np.array([0, 1], dtype=np.int64),
+        np.array([0, 2, 4], dtype=np.int64),
+        np.array([0, 1, 0, 1], dtype=np.int64),
+        np.ones((2, 2), dtype=np.bool_),
+        np.array([[0, 3], [3, 0]], dtype=np.int64),
+        *none,
+        *none,
+        np.zeros(1, dtype=np.int64),
+        np.zeros((2, 2), dtype=np.int64),
+        np.full((2, 2), 60, dtype=np.int64),
+        np.zeros(3, dtype=np.int64),
+        np.zeros(1, dtype=np.int64),
+        np.zeros(3, dtype=np.int64),
+        np.zeros(1, dtype=np.int64),
+        np.array([0, 1, 2], dtype=np.int64),
+        np.array([1, 0], dtype=np.int64),
+        np.array([3, 3], dtype=np.int64),
+        np.array([False, True]),
+    )
+    at = np.array([0, 0], dtype=np.int64)
+    state = (
+        at,
+        np.zeros(1, dtype=np.int64),
+        np.zeros((2, 2), dtype=np.int64),
+        np.array([[0, 1], [0, 0]], dtype=np.int64),
+        np.array([2, 0], dtype=np.int64),
+        np.array([0, 1], dtype=np.int64),
+        at.copy(),
+    )
+    seed(0)
+    fill_gain(state, rules)
+    steps(10, 1.0, 0.5, 0, 0, state, rules)
+    restore_best(state, rules)
+    descend(state, rules)
+    may_swap(0, 1, state[0], state[1], rules)
+
+
+if __name__ == "__main__":
+    warm()

@@ -196,6 +196,8 @@ def steps(
             j = members[b, np.random.randint(size[b])]
             if not allowed[j, a]:
                 continue
+            # `swap_delta` inline: a call here passes the state and the rules and halves the steps a
+            # second (measured on M: 4.0 million against 7.1 million, 2026-12-02)
             delta = gain[i, b] - gain[i, a] + gain[j, a] - gain[j, b]
             w = weight[i, j]
             if w:

@@ -15,7 +15,8 @@ For every size, seed and time limit:
    is reported as "not available", not as a failure of the run;
 3. **peers**: `peer_conference_scheduler.solve` and `peer_timefold.solve` (`solve(instance,
    time_limit_s, seed) -> PeerResult`), each in a subprocess of this script so that a crash or a hang
-   stays contained; a peer whose module or package is missing is skipped with a note;
+   stays contained; a peer named in `--peers` whose package is not installed stops the run before it
+   starts (exit 2), unless `--allow-missing-peers` records it as skipped with a note;
 4. the **referee** (instance.py) re-scores every placement: `hard_violations` (valid or not) and
    `conflicts` (the objective: weighted pairs of wanted talks in one slot). The solvers' own figures are
    kept beside it.
@@ -34,6 +35,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
+import importlib.util
 import json
 import math
 import os
@@ -67,6 +69,9 @@ DEFAULT_OURS = ROOT / ".venv" / "bin" / "netwerkdag"
 DEFAULT_PLOT = ROOT / "docs" / "img" / "scheduling-benchmark.svg"
 #: Peer name on the command line -> module beside this file.
 PEERS = {"conference-scheduler": "peer_conference_scheduler", "timefold": "peer_timefold"}
+#: The package each peer needs: a peer named in --peers without it stops the run before it starts (a run
+#: of an hour whose table says "skipped" for the peer it was meant to compare against helps nobody).
+PEER_PACKAGES = {"conference-scheduler": ("conference_scheduler", "pulp"), "timefold": ("timefold",)}
 PEER_WORKER = "--peer-worker"
 
 
@@ -464,6 +469,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--ours-cmd", default=str(DEFAULT_OURS), help="our command line (default: %(default)s)"
     )
     parser.add_argument("--no-ours", action="store_true", help="run only the peers")
+    parser.add_argument(
+        "--allow-missing-peers",
+        action="store_true",
+        help="record a peer in --peers whose package is not installed as skipped, instead of stopping",
+    )
     parser.add_argument("--out", type=Path, default=None, help="JSON results (default: benchmarks/results/…)")
     parser.add_argument("--plot", nargs="?", type=Path, const=DEFAULT_PLOT, default=None, metavar="SVG")
     parser.add_argument("--keep", type=Path, default=None, help="keep instances and plans in this folder")
@@ -472,6 +482,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     today = dt.date.today().isoformat()
     out = args.out or ROOT / "benchmarks" / "results" / f"scheduling-{today}.json"
     ours = shlex.split(args.ours_cmd)
+    missing = [p for p in args.peers if any(importlib.util.find_spec(m) is None for m in PEER_PACKAGES[p])]
+    if missing and not args.allow_missing_peers:
+        print(
+            f"error: peers not installed: {', '.join(missing)}. Install them with "
+            "`UV_PROJECT_ENVIRONMENT=.venv .bootstrap/bin/uv sync --frozen --group peers`, "
+            "or pass --allow-missing-peers to record them as skipped.",
+            file=sys.stderr,
+        )
+        return 2
     records: list[RunRecord] = []
     facts: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="netwerkdag-bench-") as scratch:

@@ -361,6 +361,19 @@ def test_runner_takes_instance_files_besides_the_sizes(tmp_path: Path) -> None:
     assert (Path(facts["folder"]) / "event" / "event.yaml").is_file()
 
 
+def test_runner_stops_before_it_starts_when_a_named_peer_is_not_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(run.PEER_PACKAGES, "timefold", ("no_such_package_for_netwerkdag",))
+    out = tmp_path / "out.json"
+
+    code = run.main(["--sizes", "S", "--limits", "1", "--peers", "timefold", "--no-ours", "--out", str(out)])
+
+    assert code == 2
+    assert "peers not installed: timefold" in capsys.readouterr().err
+    assert not out.exists()  # nothing run, nothing written
+
+
 def test_runner_runs_our_search_with_each_search_seed_on_the_same_instance(tmp_path: Path) -> None:
     out = tmp_path / "out.json"
     ours = f"{sys.executable} -m netwerkdag.cli"

@@ -85,7 +85,6 @@ class Anneal:
         n, slots = len(items), len(day.slots)
         self.slots = slots
         self.allowed = [tuple(built.allowed[i.id]) for i in items]
-        self.allowed_set = [frozenset(a) for a in self.allowed]
         # apart[i][t]: the sessions that may not share slot t with i.
         self.apart: list[dict[int, list[int]]] = [{} for _ in range(n)]
         for a, b, t in built.apart:
@@ -100,8 +99,6 @@ class Anneal:
             self.limit.append(cap)
             for m in members:
                 self.limits_of[index[m]].setdefault(t, []).append(k)
-        self.starts = [{t: i.windows[t].start for t in i.windows} for i in items]
-        self.ends = [{t: i.windows[t].end for t in i.windows} for i in items]
         self.later_than: list[list[int]] = [[] for _ in range(n)]  # i starts after these end
         self.earlier_than: list[list[int]] = [[] for _ in range(n)]
         for later, earlier in built.order:
@@ -130,7 +127,6 @@ class Anneal:
             windows = [i.windows[t] for i in items if t in i.windows]
             if windows and max(w.start for w in windows) >= min(w.end for w in windows):
                 self.ragged.add(t)
-        self.windows = [dict(i.windows) for i in items]
         self.fixed = [[0] * slots for _ in range(n)]
         for item_id, window, w in scorer.fixed_terms:
             k = index[item_id]

@@ -152,6 +152,8 @@ class Anneal:
         weight = np.zeros((n, n), dtype=np.int64)
         for (a, b), w in self.weight.items():
             weight[a, b] = weight[b, a] = w
+        #: The same two as matrices, for the tabu search too: True where i may take slot t; pair weights.
+        self.allowed_matrix, self.weight_matrix = allowed, weight
         origin = min((w.start for item in items for w in item.windows.values()), default=None)
         start = np.full((n, slots), _NO_WINDOW, dtype=np.int64)  # never meets: starts after all ends
         end = np.full((n, slots), -_NO_WINDOW, dtype=np.int64)

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
-from test_anneal import PEOPLE, _model_accepts, ordered_days
+from hypothesis import strategies as st
+from test_anneal import PEOPLE, _model_accepts
 from test_search import _four_sessions
 from test_solver import tiny_event, wants
 
@@ -23,6 +24,38 @@ from netwerkdag.scheduling.instance import Day, compile_day
 from netwerkdag.scheduling.model import Options
 
 
+@st.composite
+def full_days(draw: st.DrawFn) -> Any:
+    """Days of two to four slots whose rooms are all taken and nothing pinned, so that swaps are what a
+    search can do; some sessions with a chair of two or three, some that must come after another or not
+    run beside it, expected attendances that only some rooms seat, and four people who each want several
+    sessions, so that most pairs of sessions weigh something."""
+    slots = draw(st.integers(2, 4))
+    capacities = draw(st.lists(st.integers(10, 60), min_size=2, max_size=3))
+    rooms = [{"id": f"z{i}", "name": f"Zaal {i}", "capacity": c} for i, c in enumerate(capacities)]
+    sessions: list[dict[str, Any]] = []
+    for k in range(slots * len(rooms)):
+        t, r = divmod(k, len(rooms))
+        session: dict[str, Any] = {"id": f"s{k}", "block": f"r{t + 1}", "room": f"z{r}"}
+        session["expected_attendance"] = draw(st.integers(0, max(capacities)))
+        if draw(st.integers(0, 2)) == 0:
+            session["participants"] = [{"person": f"p{draw(st.integers(0, 2))}", "role": "chair"}]
+        if k and draw(st.integers(0, 5)) == 0:
+            session["after"] = [f"s{draw(st.integers(0, k - 1))}"]
+        if k and draw(st.integers(0, 5)) == 0:
+            session["not_parallel_with"] = [f"s{draw(st.integers(0, k - 1))}"]
+        sessions.append(session)
+    rows = draw(
+        st.lists(
+            st.tuples(st.sampled_from("abcd"), st.sampled_from([s["id"] for s in sessions]),
+                      st.sampled_from([1, 3, 10])),
+            min_size=8,
+            max_size=30,
+        )
+    )  # fmt: skip
+    return rooms, sessions, slots, rows
+
+
 def _start(day: Day) -> tuple[dict[str, int], Any, Anneal] | None:
     cuts: search.Cuts = []
     start = search.first_plan(day, Options(time_limit=5.0, workers=1), cuts, time.monotonic() + 5.0)
@@ -32,11 +65,11 @@ def _start(day: Day) -> tuple[dict[str, int], Any, Anneal] | None:
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(drawn=ordered_days())
+@given(drawn=full_days())
 def test_every_step_of_the_tabu_search_keeps_the_rules_and_counts_its_cost_right(
     tmp_path: Path, drawn: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(tabu, "STALL", 2)  # kicks every few steps: they are steps too
+    monkeypatch.setattr(tabu, "STALL", 0)  # a kick after every step that finds nothing better
     monkeypatch.setattr(tabu, "TENURE", 1)
     rooms, sessions, slots, rows = drawn
     folder = tiny_event(tmp_path, rooms=rooms, sessions=sessions, slots=slots, people=PEOPLE)
@@ -58,7 +91,7 @@ def test_every_step_of_the_tabu_search_keeps_the_rules_and_counts_its_cost_right
     plans: list[list[int]] = []
 
     def watch(at: list[int], counted: int) -> None:
-        if len(steps) < 40:
+        if len(steps) < 200:
             steps.append((list(at), counted))
 
     first = [slot_of[i] for i in rules.ids]

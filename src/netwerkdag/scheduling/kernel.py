@@ -273,6 +273,118 @@ def descend(state: State, rules: Rules) -> int:
     return gained
 
 
+@njit(cache=True)
+def _best_swap(step: int, cost: int, best_cost: int, state: State, rules: Rules, tabu_until: Any) -> Any:
+    """The swap of two sessions that lowers the cost most (or raises it least) and keeps every rule,
+    not tabu unless it gives a plan better than `best_cost`; ties broken at random. Only for days
+    without ragged slots: a pair costs the same in every slot. Returns (i, j, delta), i = -1 for none.
+
+    Slot by slot pair: the part of the cost that is i's own (`there[p]`, what i gains or loses going from
+    a to b) is worked out once per pair of slots, so the inner loop adds two numbers and a pair weight."""
+    at, count, gain, members, size = state[0], state[1], state[2], state[3], state[4]
+    allowed, weight = rules[3], rules[4]
+    slots = gain.shape[1]
+    best_i, best_j, best_delta, ties = -1, -1, 0, 0
+    width = members.shape[1]
+    there, back = np.empty(width, dtype=np.int64), np.empty(width, dtype=np.int64)
+    # per session of the slot pair: 0 may not go, 1 may, 2 may only for a plan better than any so far
+    go, go_back = np.empty(width, dtype=np.int8), np.empty(width, dtype=np.int8)
+    for a in range(slots):
+        for b in range(a + 1, slots):
+            for p in range(size[a]):
+                i = members[a, p]
+                there[p] = gain[i, b] - gain[i, a]
+                go[p] = 0 if not allowed[i, b] else 2 if tabu_until[i, b] > step else 1
+            for q in range(size[b]):
+                j = members[b, q]
+                back[q] = gain[j, a] - gain[j, b]
+                go_back[q] = 0 if not allowed[j, a] else 2 if tabu_until[j, a] > step else 1
+            for p in range(size[a]):
+                if go[p] == 0:
+                    continue
+                i = members[a, p]
+                for q in range(size[b]):
+                    if go_back[q] == 0:
+                        continue
+                    j = members[b, q]
+                    delta = there[p] + back[q] - 2 * weight[i, j]
+                    if best_i >= 0 and delta > best_delta:
+                        continue
+                    if (go[p] == 2 or go_back[q] == 2) and cost + delta >= best_cost:
+                        continue
+                    if best_i < 0 or delta < best_delta:
+                        if may_swap(i, j, at, count, rules):
+                            best_i, best_j, best_delta, ties = i, j, delta, 1
+                    else:
+                        ties += 1
+                        if np.random.randint(ties) == 0 and may_swap(i, j, at, count, rules):
+                            best_i, best_j = i, j
+    return best_i, best_j, best_delta
+
+
+@njit(cache=True)
+def _kick(swaps: int, state: State, rules: Rules) -> int:
+    """Up to `swaps` random swaps that keep every rule; what they cost."""
+    at, count = state[0], state[1]
+    movable, allowed = rules[0], rules[3]
+    m = movable.shape[0]
+    cost, done = 0, 0
+    if m < 2:
+        return cost
+    for _ in range(20 * swaps):
+        if done == swaps:
+            break
+        i, j = movable[np.random.randint(m)], movable[np.random.randint(m)]
+        a, b = at[i], at[j]
+        if a == b or not (allowed[i, b] and allowed[j, a]) or not may_swap(i, j, at, count, rules):
+            continue
+        cost += swap_delta(i, j, state, rules)
+        place(i, b, state, rules)
+        place(j, a, state, rules)
+        done += 1
+    return cost
+
+
+@njit(cache=True)
+def tabu_steps(
+    todo: int,
+    step: int,
+    cost: int,
+    best_cost: int,
+    last_better: int,
+    settings: Any,
+    state: State,
+    rules: Rules,
+    tabu_until: Any,
+) -> Any:
+    """`todo` steps of the tabu search (`tabu.py`), with `settings` = (tenure, stall, kick): take the best
+    swap, forbid both sessions the slots they left for `tenure` to 2 x `tenure` steps; after `stall` steps
+    without a better plan, or when no swap is left, back to the best plan and `kick` random swaps.
+    Returns (step, cost, best cost, the step of the last better plan), the costs against the plan the walk
+    started from; a new best plan is copied into `best_at`."""
+    at, best_at = state[0], state[6]
+    tenure, stall, kick = settings
+    for _ in range(todo):
+        step += 1
+        i, j, delta = _best_swap(step, cost, best_cost, state, rules, tabu_until)
+        if i >= 0:
+            a, b = at[i], at[j]
+            place(i, b, state, rules)
+            place(j, a, state, rules)
+            tabu_until[i, a] = step + tenure + np.random.randint(tenure + 1)
+            tabu_until[j, b] = step + tenure + np.random.randint(tenure + 1)
+            cost += delta
+        if cost < best_cost:
+            best_cost, last_better = cost, step
+            best_at[:] = at
+        elif i < 0 or step - last_better > stall:
+            restore_best(state, rules)
+            cost = best_cost + _kick(kick, state, rules)
+            tabu_until[:] = 0
+            last_better = step
+    return step, cost, best_cost, last_better
+
+
 def warm() -> None:
     """Compile every function here for the types `anneal.py` passes (or load them from numba's cache,
     next to this file), on a day of two sessions and two slots: a walk then starts at once, not after
@@ -313,6 +425,7 @@ def warm() -> None:
     steps(10, 1.0, 0.5, 0, 0, state, rules)
     restore_best(state, rules)
     descend(state, rules)
+    tabu_steps(2, 0, 0, 0, 0, (1, 1, 1), state, rules, np.zeros((2, 2), dtype=np.int64))
     may_swap(0, 1, state[0], state[1], rules)
 
 

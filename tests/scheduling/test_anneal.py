@@ -128,7 +128,8 @@ def test_a_walk_in_a_process_of_its_own_hands_back_its_plans(tmp_path: Path) -> 
     bad = {"s0": 0, "s1": 0, "s2": 1, "s3": 1}
     walker = Anneal(day, start.rules, search.Scorer(day), 1)
 
-    walk = Elsewhere(walker, bad, time.monotonic() + 2.5, seed=3)  # its process needs a second to start
+    walk = Elsewhere()
+    walk.start(walker, bad, time.monotonic() + 5.0, seed=3)  # its process needs seconds to start
     plans = list(walk.plans())
     walk.end()
 
@@ -142,7 +143,16 @@ def test_a_walk_elsewhere_that_is_ended_early_stops(tmp_path: Path) -> None:
     start = search.first_plan(day, Options(workers=1), [], time.monotonic() + 5.0)
     walker = Anneal(day, start.rules, search.Scorer(day), 1)
 
-    walk = Elsewhere(walker, start.slot_of, time.monotonic() + 600.0, seed=3)
+    walk = Elsewhere()
+    walk.start(walker, start.slot_of, time.monotonic() + 600.0, seed=3)
     walk.end()
 
     assert walk.process.returncode == -signal.SIGTERM  # stopped, not run to its ten minutes, nor failed
+
+
+def test_a_walk_process_that_never_gets_a_walk_ends_by_itself() -> None:
+    walk = Elsewhere()  # started before the first plan, on a day that turned out small
+
+    walk.end(grace=30.0)
+
+    assert walk.process.returncode == 0  # read the end of its input and stopped; not killed

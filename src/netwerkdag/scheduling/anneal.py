@@ -280,18 +280,25 @@ class Elsewhere:
     the order of `Anneal.ids`). A process of our own, not `multiprocessing`, so that the caller's main
     module is never imported again.
 
+    The process starts when this is made and loads the compiled steps (`kernel.warm`, about 2.5 s with
+    numba's import) before it reads its walk, so `search.py` makes it before it looks for the first plan
+    and the two overlap. `start` hands it the walk; `end` ends it, started or not.
+
     The deadline goes over as a moment of the wall clock: the process needs a while to start, and a
     walk that counted its seconds from its own start would be ended before its polish and last report."""
 
-    def __init__(self, anneal: Anneal, slot_of: Mapping[str, int], deadline: float, seed: int) -> None:
-        """`deadline` on this process's `time.monotonic()` clock."""
-        self.ids = anneal.ids
-        until = time.time() + (deadline - time.monotonic())
+    def __init__(self) -> None:
+        self.ids: list[str] = []
         self.process = subprocess.Popen(
             [sys.executable, "-m", "netwerkdag.scheduling.anneal"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
+
+    def start(self, anneal: Anneal, slot_of: Mapping[str, int], deadline: float, seed: int) -> None:
+        """Walk from `slot_of` until `deadline`, on this process's `time.monotonic()` clock."""
+        self.ids = anneal.ids
+        until = time.time() + (deadline - time.monotonic())
         assert self.process.stdin is not None  # noqa: S101 - asked for with PIPE
         try:
             pickle.dump((anneal, dict(slot_of), until, seed), self.process.stdin)
@@ -302,21 +309,31 @@ class Elsewhere:
     def plans(self) -> Iterator[dict[str, int]]:
         """The better plans as they come, until the walk ends."""
         assert self.process.stdout is not None  # noqa: S101 - asked for with PIPE
-        for line in self.process.stdout:
-            yield dict(zip(self.ids, json.loads(line), strict=True))
+        with self.process.stdout:
+            for line in self.process.stdout:
+                yield dict(zip(self.ids, json.loads(line), strict=True))
 
     def end(self, grace: float = 0.0) -> None:
         """Wait at most `grace` seconds for the walk to end by itself (and hand back its last plan),
-        then end it."""
+        then end it. A process that never got a walk ends at once."""
+        if self.process.stdin is not None and not self.process.stdin.closed:
+            self.process.stdin.close()  # no walk is coming: it reads the end of its input and stops
         try:
             self.process.wait(timeout=max(0.0, grace))
         except subprocess.TimeoutExpired:
             self.process.terminate()
             self.process.wait()
+        if not self.ids and self.process.stdout is not None:  # never started: nobody reads its plans
+            self.process.stdout.close()
 
 
 def _main() -> None:
-    anneal, slot_of, until, seed = pickle.load(sys.stdin.buffer)  # noqa: S301 - from our own parent
+    kernel.warm()  # while the parent looks for the first plan
+    try:
+        walk = pickle.load(sys.stdin.buffer)  # noqa: S301 - from our own parent
+    except EOFError:  # ended before it got a walk
+        return
+    anneal, slot_of, until, seed = walk
     ids = anneal.ids
 
     def hand_back(plan: dict[str, int]) -> None:

@@ -25,13 +25,13 @@ import math
 import random
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from netwerkdag.core.timegrid import Window
-from netwerkdag.scheduling import rooms
+from netwerkdag.scheduling import kernel, rooms
 from netwerkdag.scheduling.anneal import Anneal, Elsewhere
 from netwerkdag.scheduling.columns import MAX_COLUMNS, Columns, ceil_conflicts, solve_exact
 from netwerkdag.scheduling.instance import Day
@@ -451,13 +451,16 @@ class _Halt:
         return self.incumbent.closed
 
 
-def _anneal(day: Day, anneal: Anneal, incumbent: Incumbent, walks: int, seed: int, deadline: float) -> None:
-    """`walks` annealing walks from the incumbent, each with its own seed: the first in this process,
-    the others in processes of their own (Python runs one at a time per process); every better plan they
-    find is offered to the incumbent."""
+def _anneal(
+    anneal: Anneal, incumbent: Incumbent, others: Sequence[Elsewhere], seed: int, deadline: float
+) -> None:
+    """Annealing walks from the incumbent, each with its own seed: one in this process, one in each of
+    `others` (Python runs one at a time per process); every better plan they find is offered to the
+    incumbent."""
     with incumbent.lock:
         plan = dict(incumbent.slot_of)
-    others = [Elsewhere(anneal, plan, deadline, seed + k) for k in range(1, walks)]
+    for k, walk in enumerate(others, start=1):
+        walk.start(anneal, plan, deadline, seed + k)
 
     def listen(walk: Elsewhere) -> None:
         for found in walk.plans():
@@ -494,6 +497,39 @@ def search(
         started = time.monotonic()
     deadline = started + options.time_limit - min(options.time_limit * RESERVE, RESERVE_SECONDS)
     cuts: Cuts = []
+    workers = max(1, options.workers)
+    walks = workers - 1 if workers >= 3 else workers
+    # On a day that may be big the compiled steps load now, here in a thread and in the processes of the
+    # further walks: that takes seconds, which overlap CP-SAT's search for the first plan.
+    others: list[Elsewhere] = []
+    if _may_be_big(day):
+        others = [Elsewhere() for _ in range(walks - 1)]
+        threading.Thread(target=kernel.warm, name="netwerkdag-warm", daemon=True).start()
+    try:
+        return _search(day, options, progress, started, deadline, cuts, walks, others)
+    finally:
+        for walk in others:
+            walk.end()
+
+
+def _may_be_big(day: Day) -> bool:
+    """Whether the day may have too many columns for the exact search (counted over every slot each
+    session could take, before the rules narrow that down: never less than `Columns.count`)."""
+    return Columns(day, {i.id: i.slots for i in day.items}, [], 1).count() > MAX_COLUMNS
+
+
+def _search(
+    day: Day,
+    options: Options,
+    progress: Progress | None,
+    started: float,
+    deadline: float,
+    cuts: Cuts,
+    walks: int,
+    others: list[Elsewhere],
+) -> Found:
+    """`search` after its set-up: `walks` annealing walks on a big day, `others` the processes started
+    for them so far (ended by the caller)."""
     start = first_plan(day, options, cuts, deadline)
     if start.status != "feasible":
         return Found(start.status, {}, None, None)
@@ -512,15 +548,10 @@ def search(
     if workers >= 3:
         prover = Prover(day, incumbent, dataclasses.replace(options, workers=1), options.time_limit)
         prover.start()
-    walks = workers - 1 if workers >= 3 else workers
-    _anneal(
-        day,
-        Anneal(day, start.rules, scorer, len(day.pillar_pairs) + 1),
-        incumbent,
-        walks,
-        options.seed,
-        deadline,
-    )
+    while len(others) < walks - 1:  # counted over all slots, the day looked small
+        others.append(Elsewhere())
+    anneal = Anneal(day, start.rules, scorer, len(day.pillar_pairs) + 1)
+    _anneal(anneal, incumbent, others, options.seed, deadline)
     if prover is not None:
         prover.stop()
         prover.join()

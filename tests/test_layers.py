@@ -4,6 +4,7 @@ core      -> nothing of netwerkdag outside core, and no I/O or framework librari
 files     -> core
 scheduling -> core (the CP-SAT model, rules and reports; no files, no publishing)
 publish   -> core, files.atomic is not needed: publishers return bytes/str, the CLI writes them
+web       -> core, files, publish, scheduling (the Django adapter; no command-line libraries)
 cli       -> anything (it is the outermost adapter)
 """
 
@@ -22,12 +23,14 @@ ALLOWED_INTERNAL = {
     "files": {"core", "files"},
     "publish": {"core", "publish"},
     "scheduling": {"core", "scheduling"},
+    "web": {"core", "files", "publish", "scheduling", "web"},
 }
 FORBIDDEN_THIRD_PARTY = {
     "core": {"yaml", "pydantic", "jinja2", "weasyprint", "django", "typer", "rich", "openpyxl", "icalendar"},
     "files": {"jinja2", "weasyprint", "django", "typer", "rich"},
     "publish": {"django", "typer", "rich", "pydantic", "yaml"},
     "scheduling": {"django", "typer", "rich", "pydantic", "yaml", "jinja2", "weasyprint"},
+    "web": {"typer", "rich"},
 }
 
 

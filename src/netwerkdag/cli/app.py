@@ -246,7 +246,7 @@ def schema(
 
 
 # The planning commands register themselves on `app`.
-from netwerkdag.cli import planning  # noqa: E402, F401
+from netwerkdag.cli import planning, web  # noqa: E402, F401
 
 
 def main() -> None:

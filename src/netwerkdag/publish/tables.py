@@ -217,7 +217,8 @@ def grid_rows(event: Event, *, lang: str = "nl") -> list[GridRow]:
 # --- CSV ------------------------------------------------------------------------------------------------
 
 
-def _csv(rows: Iterable[Sequence[str]]) -> str:
+def csv_text(rows: Iterable[Sequence[str]]) -> str:
+    """Rows as CSV (RFC 4180), every cell inert: nothing a spreadsheet could run as a formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in rows:
@@ -227,13 +228,13 @@ def _csv(rows: Iterable[Sequence[str]]) -> str:
 
 def sessions_csv(event: Event, *, lang: str = "nl") -> str:
     """The session list as CSV (RFC 4180: commas, CRLF, quotes where needed), one row per session."""
-    return _csv(session_rows(event, lang=lang))
+    return csv_text(session_rows(event, lang=lang))
 
 
 def grid_csv(event: Event, *, lang: str = "nl") -> str:
     """The programme grid as CSV: a time column and a column per room. Venue-wide parts and transfers have
     their text in the first room column and leave the others empty."""
-    return _csv(row.cells for row in grid_rows(event, lang=lang))
+    return csv_text(row.cells for row in grid_rows(event, lang=lang))
 
 
 # --- XLSX -----------------------------------------------------------------------------------------------
@@ -246,7 +247,7 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _CENTRED = Alignment(wrap_text=True, vertical="top", horizontal="center")
 
 
-def _put(sheet: Worksheet, row: int, column: int, value: str) -> None:
+def put_text(sheet: Worksheet, row: int, column: int, value: str) -> None:
     """Write `value` as a string cell: never a formula, whatever it starts with. An empty text leaves the
     cell empty."""
     if not value:
@@ -262,7 +263,7 @@ def _programme_sheet(sheet: Worksheet, rows: list[GridRow]) -> None:
     last = len(rows[0].cells)
     for r, line in enumerate(rows, start=1):
         for c, value in enumerate(line.cells, start=1):
-            _put(sheet, r, c, value)
+            put_text(sheet, r, c, value)
             sheet.cell(row=r, column=c).alignment = _WRAP
         if line.kind in (GridLine.ACROSS, GridLine.TRANSFER) and last > 2:
             sheet.merge_cells(start_row=r, start_column=2, end_row=r, end_column=last)
@@ -288,7 +289,7 @@ def _programme_sheet(sheet: Worksheet, rows: list[GridRow]) -> None:
 def _sessions_sheet(sheet: Worksheet, rows: list[list[str]]) -> None:
     for r, values in enumerate(rows, start=1):
         for c, value in enumerate(values, start=1):
-            _put(sheet, r, c, value)
+            put_text(sheet, r, c, value)
             sheet.cell(row=r, column=c).alignment = _WRAP
     for c in range(1, len(rows[0]) + 1):
         cell = sheet.cell(row=1, column=c)
@@ -316,6 +317,24 @@ def workbook(event: Event, *, lang: str = "nl") -> bytes:
     programme.title = _("Programme")
     _programme_sheet(programme, grid_rows(event, lang=lang))
     _sessions_sheet(book.create_sheet(_("Sessions")), session_rows(event, lang=lang))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def simple_workbook(sheets: Sequence[tuple[str, Sequence[Sequence[str]]]]) -> bytes:
+    """An XLSX file of plain sheets, each a title and rows (the first row bold, as a header), every cell a
+    string that cannot run as a formula."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title[:31])
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                put_text(sheet, r, c, value)
+                if r == 1:
+                    sheet.cell(row=r, column=c).font = _BOLD
+        sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -1,0 +1,38 @@
+"""The web app's language: Dutch by default, English on request; one catalogue with the published output.
+
+Texts are looked up in `netwerkdag/locale/<lang>/LC_MESSAGES/netwerkdag.po` (message ids in English), the
+catalogue the booklet and the page use, through the language Django has active for this request or mail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.utils import translation
+
+from netwerkdag.publish.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
+
+
+def current() -> str:
+    lang = translation.get_language() or DEFAULT_LANGUAGE
+    lang = lang.split("-")[0]
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def gettext(message: str, **values: Any) -> str:
+    text = translations(current()).gettext(message)
+    return text % values if values else text
+
+
+def ngettext(singular: str, plural: str, n: int, **values: Any) -> str:
+    text = translations(current()).ngettext(singular, plural, n)
+    return text % {"num": n, **values}
+
+
+@contextmanager
+def language(lang: str) -> Iterator[None]:
+    """Speak `lang` inside the block (a mail to a person in their own language)."""
+    with translation.override(lang if lang in LANGUAGES else DEFAULT_LANGUAGE):
+        yield

@@ -1,0 +1,109 @@
+"""An event as the web app keeps it: its event file, its published versions, its organisers and seats.
+
+The event file (YAML, network inline, as `netwerkdag.files.dump` writes it) is the one source of the
+programme, as in git: the web app reads it with the same loader as the command line, so the web's
+exports equal the CLI's. `document` is the draft the organisers edit; a `ProgrammeVersion` is a published
+copy, numbered. `Seats` holds, per session that takes registrations, its capacity and how many seats are
+taken; the registration services change `taken` only with a conditional update.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class Event(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=300)
+    #: The draft event file (YAML, network inline).
+    document = models.TextField()
+    #: When the event's first part starts: registrations close then unless a deadline is set.
+    starts_at = models.DateTimeField()
+    #: When the event's last part ends; personal data is anonymised a configured number of days later.
+    ends_at = models.DateTimeField()
+    #: Invitees may change their registration until then; None: until the event starts.
+    registration_deadline = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-ends_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def published(self) -> ProgrammeVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+class ProgrammeVersion(models.Model):
+    """A published programme: a copy of the event file, and what changed since the version before."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    document = models.TextField()
+    #: Sessions that moved, appeared or went since the previous version: a list of {session, title, what,
+    #: before, after}.
+    changes = models.JSONField(default=list, blank=True)
+    published_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["event", "-number"]
+        constraints = [models.UniqueConstraint(fields=["event", "number"], name="one_number_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.event.slug} v{self.number}"
+
+
+class Organiser(models.Model):
+    """A user who may run this event (permissions are per event)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="organisers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organising")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="one_organiser_row")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.event.slug}"
+
+
+class Seats(models.Model):
+    """The seats of one session that takes registrations.
+
+    `slot` groups the sessions a person chooses one of: the block id for a parallel slot, or
+    ``session:<id>`` for a part one joins or not (lunch, the board meeting, drinks). `capacity` None means
+    no limit (a part that spans the venue). The database itself refuses more seats taken than capacity.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="seats")
+    session_id = models.CharField(max_length=100)
+    slot = models.CharField(max_length=120)
+    title = models.CharField(max_length=300)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    taken = models.PositiveIntegerField(default=0)
+    #: Still in the published programme; a session that went keeps its row while people hold seats.
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["event", "slot", "session_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "session_id"], name="one_seats_row_per_session"),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(taken__lte=F("capacity")), name="never_overbooked"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} ({self.taken}/{self.capacity if self.capacity is not None else '∞'})"
+
+    @property
+    def left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.taken, 0)

@@ -1,0 +1,28 @@
+"""Badges on A4 sheets (2 x 4 per page, 90 x 60 mm): name, role, organisation and a QR code that opens
+the check-in page at the person (for the organisers' phones; it holds no secret)."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import segno
+import weasyprint
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from netwerkdag.web import models
+
+
+def qr_data_uri(text: str) -> str:
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="svg", scale=4, border=1, xmldecl=False)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def badges_pdf(event: models.Event, people: list[models.Invitee]) -> bytes:
+    check_in = settings.BASE_URL + reverse("web:organiser-check-in", args=[event.slug])
+    cards = [{"person": p, "qr": qr_data_uri(f"{check_in}?q={p.pk}")} for p in people]
+    html = render_to_string("web/badges.html", {"event": event, "cards": cards})
+    return weasyprint.HTML(string=html).write_pdf()

@@ -1,0 +1,227 @@
+"""The programme behind the web app: event files read with the CLI's loader, published versions, seats.
+
+An event file is parsed once per process and text (`event_from_document` is cached by the text's hash):
+a cache any process can rebuild from the database, so several app servers need nothing shared but it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.db import transaction
+from django.utils import timezone
+
+from netwerkdag.core.event import Event as CoreEvent
+from netwerkdag.core.problems import NetwerkdagError, Problem
+from netwerkdag.core.sessions import Session, SessionKind
+from netwerkdag.core.timegrid import BlockKind
+from netwerkdag.files.dump import dump_event
+from netwerkdag.files.load import event_from_source
+from netwerkdag.files.yaml_source import parse_yaml
+from netwerkdag.web import models
+
+#: Largest event file the web app accepts (the CLI's reader has its own limit for files on disk).
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+
+
+def event_from_document(text: str, name: str = "event.yaml") -> CoreEvent:
+    """The checked core event of an event file's text (network inline); raises `NetwerkdagError` with
+    every problem located by line and column in `name`."""
+    if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
+        raise NetwerkdagError(
+            Problem(
+                "file-too-large",
+                f"{name} is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB",
+                (),
+                "split off nothing: an event file of a day is far smaller; check that this is the right file",
+            )
+        )
+    return _cached(hashlib.sha256(text.encode("utf-8")).hexdigest(), text, name)
+
+
+@lru_cache(maxsize=32)
+def _cached(digest: str, text: str, name: str) -> CoreEvent:
+    del digest  # part of the key only, so that equal texts share an entry
+    return event_from_source(parse_yaml(text, name))
+
+
+def draft_event(event: models.Event) -> CoreEvent:
+    return event_from_document(event.document, f"{event.slug}.yaml")
+
+
+def published_event(event: models.Event) -> CoreEvent | None:
+    version = event.published
+    return None if version is None else event_from_document(version.document, f"{event.slug}.yaml")
+
+
+# --- what takes registrations ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Offering:
+    """A session one registers for: in a parallel slot one chooses one of several; a meal, the board
+    meeting or drinks one joins or not."""
+
+    session_id: str
+    slot: str
+    title: str
+    capacity: int | None
+
+
+#: Kinds of session outside parallel slots that one joins or not (and so are counted for catering).
+OPT_IN_KINDS = frozenset({SessionKind.MEAL, SessionKind.BOARD_MEETING, SessionKind.SOCIAL})
+OPT_IN_BLOCKS = frozenset({BlockKind.MEAL, BlockKind.DRINKS})
+
+
+def _in_parallel_slot(event: CoreEvent, session: Session) -> bool:
+    return (
+        session.block is not None
+        and event.block(session.block).kind is BlockKind.PARALLEL
+        and not session.venue_wide
+        and not session.all_day
+    )
+
+
+def _opt_in(event: CoreEvent, session: Session) -> bool:
+    if session.block is None or session.all_day:
+        return False
+    return event.block(session.block).kind in OPT_IN_BLOCKS and session.kind in OPT_IN_KINDS
+
+
+def offerings(event: CoreEvent) -> list[Offering]:
+    """The sessions of `event` that take registrations, in programme order."""
+    found = []
+    for session in sorted(event.sessions, key=lambda s: (s.start, s.id)):
+        room = event.room_of(session)
+        if _in_parallel_slot(event, session) and session.block is not None:
+            slot = session.block
+        elif _opt_in(event, session):
+            slot = f"session:{session.id}"
+        else:
+            continue
+        capacity = None if room is None or room.shared else room.capacity
+        found.append(Offering(session.id, slot, session.title, capacity))
+    return found
+
+
+def sync_seats(event: models.Event, core: CoreEvent) -> None:
+    """Make the seat rows match the published programme: new sessions get a row, a changed room its
+    capacity, a session that went is closed. A capacity below the seats already taken keeps the taken
+    count as capacity: nobody loses a seat to an edit, and the organiser sees the session as full."""
+    wanted = {o.session_id: o for o in offerings(core)}
+    existing = {s.session_id: s for s in models.Seats.objects.select_for_update().filter(event=event)}
+    for session_id, offer in wanted.items():
+        row = existing.get(session_id)
+        capacity = offer.capacity
+        if row is None:
+            models.Seats.objects.create(
+                event=event, session_id=session_id, slot=offer.slot, title=offer.title, capacity=capacity
+            )
+            continue
+        if capacity is not None and capacity < row.taken:
+            capacity = row.taken
+        row.slot, row.title, row.capacity, row.active = offer.slot, offer.title, capacity, True
+        row.save(update_fields=["slot", "title", "capacity", "active"])
+    for session_id, row in existing.items():
+        if session_id not in wanted and row.active:
+            row.active = False
+            row.save(update_fields=["active"])
+
+
+# --- importing and publishing ------------------------------------------------------------------------------
+
+
+def import_event(text: str, name: str, *, slug: str | None = None) -> models.Event:
+    """Create or replace the draft of an event from an event file's text. Nothing is stored when the file
+    has any problem. The stored draft is the file as netwerkdag writes it (network inline)."""
+    core = event_from_document(text, name)
+    if slug is not None and core.slug != slug:
+        raise NetwerkdagError(
+            Problem(
+                "wrong-event",
+                f"this file describes the event '{core.slug}', not '{slug}'",
+                ("event", "slug"),
+                "import it as a new event, or choose the file of this event",
+            )
+        )
+    document = dump_event(core)
+    with transaction.atomic():
+        event, _ = models.Event.objects.update_or_create(
+            slug=core.slug,
+            defaults={
+                "title": core.title,
+                "document": document,
+                "starts_at": min(b.start for b in core.blocks),
+                "ends_at": core.last_end,
+            },
+        )
+    return event
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    session: str
+    title: str
+    what: str  # "moved", "added", "removed"
+    before: str
+    after: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "session": self.session,
+            "title": self.title,
+            "what": self.what,
+            "before": self.before,
+            "after": self.after,
+        }
+
+
+def _place(event: CoreEvent, session: Session) -> str:
+    room = event.room_of(session)
+    where = room.name if room is not None else ""
+    return f"{session.start:%Y-%m-%d %H:%M}-{session.end:%H:%M} {where}".strip()
+
+
+def changes_between(before: CoreEvent | None, after: CoreEvent) -> list[Change]:
+    """Sessions that moved (time or room), appeared or went between two versions of a programme."""
+    if before is None:
+        return []
+    found = []
+    for session in after.sessions:
+        if not before.has_session(session.id):
+            found.append(Change(session.id, session.title, "added", "", _place(after, session)))
+            continue
+        old, new = _place(before, before.session(session.id)), _place(after, session)
+        if old != new:
+            found.append(Change(session.id, session.title, "moved", old, new))
+    found += [
+        Change(s.id, s.title, "removed", _place(before, s), "")
+        for s in before.sessions
+        if not after.has_session(s.id)
+    ]
+    return found
+
+
+def publish(event: models.Event, user: object | None = None) -> models.ProgrammeVersion:
+    """Publish the draft as the next version; seats follow it. Returns the new version, whose `changes`
+    list what moved since the previous one (the caller tells the people concerned)."""
+    core = draft_event(event)
+    with transaction.atomic():
+        event = models.Event.objects.select_for_update().get(pk=event.pk)
+        previous = event.published
+        if previous is not None and previous.document == event.document:
+            return previous  # nothing changed since the last publication
+        before = None if previous is None else event_from_document(previous.document)
+        changes = changes_between(before, core)
+        version = models.ProgrammeVersion.objects.create(
+            event=event,
+            number=1 if previous is None else previous.number + 1,
+            document=event.document,
+            changes=[c.as_dict() for c in changes],
+            published_by=user if getattr(user, "pk", None) else None,
+        )
+        sync_seats(event, core)
+        models.Event.objects.filter(pk=event.pk).update(updated_at=timezone.now())
+    return version

@@ -1,0 +1,203 @@
+"""Registering: one session per parallel slot, parts one joins or not, waiting lists. No seat is given twice.
+
+Every change runs in one transaction. A seat is taken with a conditional update
+(``UPDATE seats SET taken = taken + 1 WHERE id = … AND taken < capacity``), which the database applies
+to the row's latest value under its row lock, so that of any number of concurrent requests exactly as
+many succeed as there are seats; the check constraint `never_overbooked` backs it. One registration per
+person per slot is a unique constraint. On SQLite every write transaction takes the lock first
+(``BEGIN IMMEDIATE``, see settings); on PostgreSQL two transactions that lock two sessions in opposite
+order may deadlock, and the loser is run again.
+
+`NETWERKDAG_SEAT_LOCK = False` (a test-only switch) counts the registrations before the transaction and
+writes from that count: the race every read-then-write has, which the overbooking test must catch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from functools import partial
+from typing import TypeVar
+
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from netwerkdag.web import models
+from netwerkdag.web.services import mail
+
+T = TypeVar("T")
+ATTEMPTS = 4
+
+
+class Outcome(StrEnum):
+    REGISTERED = "registered"
+    UNCHANGED = "unchanged"
+    RELEASED = "released"
+    FULL = "full"
+    WAITING = "waiting"
+
+
+class RegistrationClosed(Exception):
+    """The deadline has passed (or the person withdrew); nothing may change."""
+
+
+class UnknownChoice(Exception):
+    """The session is not one of the slot's choices (a stale or forged form)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    slot: str
+    session_id: str | None
+    outcome: Outcome
+
+
+def is_open(event: models.Event, *, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    deadline = event.registration_deadline or event.starts_at
+    return now < deadline and event.anonymised_at is None
+
+
+def _retrying(work: Callable[[], T]) -> T:
+    """Run `work` in a transaction; run it again when the database chose it as a deadlock's victim or a
+    parallel double submit hit the unique constraint (the next run sees the other's row)."""
+    for attempt in range(ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return work()
+        except (IntegrityError, OperationalError) as exc:
+            retry = isinstance(exc, IntegrityError) or "deadlock" in str(exc).lower()
+            if not retry or attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _check_open(invitee: models.Invitee) -> None:
+    if invitee.withdrawn_at is not None or not is_open(invitee.event):
+        raise RegistrationClosed
+
+
+def _seats(invitee: models.Invitee, slot: str, session_id: str) -> models.Seats:
+    row = models.Seats.objects.filter(
+        event_id=invitee.event_id, session_id=session_id, slot=slot, active=True
+    ).first()
+    if row is None:
+        raise UnknownChoice(session_id)
+    return row
+
+
+def _take(seats_id: int) -> bool:
+    """Take one seat if one is left: a single conditional update."""
+    free = Q(capacity__isnull=True) | Q(taken__lt=F("capacity"))
+    return models.Seats.objects.filter(free, pk=seats_id).update(taken=F("taken") + 1) == 1
+
+
+def _take_unlocked(seats: models.Seats, held: int) -> bool:
+    """Test-only: decide from a count read before the transaction, and write that count back."""
+    if seats.capacity is not None and held >= seats.capacity:
+        return False
+    models.Seats.objects.filter(pk=seats.pk).update(taken=held + 1)
+    return True
+
+
+def release(registration: models.Registration) -> None:
+    """Give a seat back and let the first person waiting for it have it."""
+    seats_id = registration.seats_id
+    registration.delete()
+    models.Seats.objects.filter(pk=seats_id, taken__gt=0).update(taken=F("taken") - 1)
+    _promote(seats_id)
+
+
+def _promote(seats_id: int) -> None:
+    while True:
+        entry = models.WaitingEntry.objects.filter(seats_id=seats_id).order_by("created_at", "id").first()
+        if entry is None or not _take(seats_id):
+            return
+        entry.delete()
+        old = models.Registration.objects.filter(invitee_id=entry.invitee_id, slot=entry.slot).first()
+        if old is not None:
+            release(old)
+        models.Registration.objects.create(invitee_id=entry.invitee_id, seats_id=seats_id, slot=entry.slot)
+        transaction.on_commit(partial(mail.send_promoted, entry.invitee_id, seats_id))
+
+
+def choose(invitee: models.Invitee, slot: str, session_id: str | None) -> Result:
+    """Put `invitee` in `session_id` for `slot`, or in none of its sessions (None). A full session leaves
+    the person where they were and says so (`Outcome.FULL`): they may join its waiting list."""
+    _check_open(invitee)
+    held: int | None = None
+    if session_id is not None and not settings.NETWERKDAG_SEAT_LOCK:
+        held = models.Registration.objects.filter(
+            seats__event_id=invitee.event_id, seats__session_id=session_id
+        ).count()
+
+    def work() -> Result:
+        current = models.Registration.objects.filter(invitee=invitee, slot=slot).first()
+        if session_id is None:
+            if current is None:
+                return Result(slot, None, Outcome.UNCHANGED)
+            release(current)
+            return Result(slot, None, Outcome.RELEASED)
+        target = _seats(invitee, slot, session_id)
+        if current is not None and current.seats_id == target.pk:
+            return Result(slot, session_id, Outcome.UNCHANGED)
+        taken = _take(target.pk) if held is None else _take_unlocked(target, held)
+        if not taken:
+            return Result(slot, session_id, Outcome.FULL)
+        if current is not None:
+            release(current)
+        models.Registration.objects.create(invitee=invitee, seats=target, slot=slot)
+        models.WaitingEntry.objects.filter(invitee=invitee, seats=target).delete()
+        return Result(slot, session_id, Outcome.REGISTERED)
+
+    return _retrying(work)
+
+
+def wait_for(invitee: models.Invitee, slot: str, session_id: str) -> Result:
+    """Join the waiting list of a full session (one place per slot: a new one replaces the old and goes to
+    the back). If a seat is free after all, take it instead."""
+    _check_open(invitee)
+    result = choose(invitee, slot, session_id)
+    if result.outcome is not Outcome.FULL:
+        return result
+
+    def work() -> Result:
+        target = _seats(invitee, slot, session_id)
+        existing = models.WaitingEntry.objects.filter(invitee=invitee, slot=slot).first()
+        if existing is not None and existing.seats_id == target.pk:
+            return Result(slot, session_id, Outcome.WAITING)
+        models.WaitingEntry.objects.filter(invitee=invitee, slot=slot).delete()
+        models.WaitingEntry.objects.create(invitee=invitee, seats=target, slot=slot)
+        return Result(slot, session_id, Outcome.WAITING)
+
+    return _retrying(work)
+
+
+def leave_waiting_list(invitee: models.Invitee, slot: str) -> None:
+    models.WaitingEntry.objects.filter(invitee=invitee, slot=slot).delete()
+
+
+def decline(invitee: models.Invitee) -> None:
+    """Not attending: every seat is given back (and offered to those waiting), every waiting place left."""
+    _check_open(invitee)
+
+    def work() -> None:
+        models.WaitingEntry.objects.filter(invitee=invitee).delete()
+        for registration in models.Registration.objects.filter(invitee=invitee).order_by("seats_id"):
+            release(registration)
+        models.Invitee.objects.filter(pk=invitee.pk).update(attending="no", responded_at=timezone.now())
+
+    _retrying(work)
+
+
+def place_in_line(invitee: models.Invitee, entry: models.WaitingEntry) -> int:
+    """1 for the first person waiting for the session."""
+    ahead = models.WaitingEntry.objects.filter(seats_id=entry.seats_id).filter(
+        Q(created_at__lt=entry.created_at) | Q(created_at=entry.created_at, id__lt=entry.id)
+    )
+    del invitee
+    return ahead.count() + 1

@@ -1,0 +1,50 @@
+"""Every address of the app. The public exports keep stable addresses under the event's slug."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from netwerkdag.web.views import invitee, organiser, public
+
+organiser_urls = [
+    path("", organiser.home, name="organiser-home"),
+    path("login/", organiser.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
+    path("new/", organiser.new_event, name="organiser-new-event"),
+    path("<slug:slug>/", organiser.event, name="organiser-event"),
+    path("<slug:slug>/publish/", organiser.publish, name="organiser-publish"),
+    path("<slug:slug>/event-file/", organiser.import_file, name="organiser-import-file"),
+    path("<slug:slug>/event.yaml", organiser.download_draft, name="organiser-draft"),
+    path("<slug:slug>/invitees/", organiser.import_invitees, name="organiser-invitees"),
+    path("<slug:slug>/invitations/", organiser.send_invitations, name="organiser-send-invitations"),
+    path("<slug:slug>/export/<str:what>.<str:fmt>", organiser.export, name="organiser-export"),
+    path("<slug:slug>/check-in/", organiser.check_in, name="organiser-check-in"),
+    path("<slug:slug>/badges.pdf", organiser.badge_sheet, name="organiser-badges"),
+]
+
+invitee_urls = [
+    path("", invitee.invitee, name="invitee"),
+    path("programma.ics", invitee.invitee_ics, name="invitee-ics"),
+    path("programma.pdf", invitee.invitee_pdf, name="invitee-pdf"),
+    path("mijn-gegevens.json", invitee.invitee_data, name="invitee-data"),
+    path("afmelden/", invitee.invitee_withdraw, name="invitee-withdraw"),
+]
+
+web_urls = [
+    path("", public.home, name="home"),
+    path("organisatie/", include(organiser_urls)),
+    path("uitnodiging/<str:token>/", include(invitee_urls)),
+    path("<slug:slug>/", public.programme, name="programme"),
+    path("<slug:slug>/sessie/<str:session_id>/", public.session, name="session"),
+    path("<slug:slug>/schedule.json", public.schedule_json, name="schedule-json"),
+    path("<slug:slug>/schedule.xml", public.schedule_xml, name="schedule-xml"),
+    path("<slug:slug>/schedule.ics", public.schedule_ics, name="schedule-ics"),
+    path("<slug:slug>/programma.pdf", public.booklet, name="booklet"),
+]
+
+urlpatterns = [
+    path("beheer/", admin.site.urls),
+    path("", include((web_urls, "web"))),
+]

@@ -1,0 +1,304 @@
+"""The invitee's pages, reached by a personal link. Opening the link changes nothing (mail scanners such as
+Outlook Safe Links open it first); every change is a POST from a button, protected against CSRF.
+
+A failed look-up counts against the caller's address; past the limit the answer is 429, so that tokens
+cannot be guessed at speed (they have 256 bits anyway).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+import weasyprint
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from netwerkdag.core.event import Event as CoreEvent
+from netwerkdag.publish.i18n import format_time_range
+from netwerkdag.web import i18n, models
+from netwerkdag.web.services import invitations, mail, ratelimit, registration
+from netwerkdag.web.services.personal import personal_data, personal_ical, personal_programme
+from netwerkdag.web.services.privacy import withdraw
+from netwerkdag.web.services.programme import published_event
+from netwerkdag.web.views.common import download, page, private
+
+View = Callable[..., HttpResponse]
+
+
+def _client(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", "unknown"))
+
+
+def with_invitation(view: View) -> View:
+    """Resolve the token of the URL into its invitation, counting failures per address (429 past the
+    limit); the response gets the headers of a private page."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, token: str, **kwargs: Any) -> HttpResponse:
+        key = f"token:{_client(request)}"
+        limit, window = settings.NETWERKDAG_TOKEN_ATTEMPTS, settings.NETWERKDAG_TOKEN_WINDOW_S
+        if ratelimit.over_limit(key, limit, window):
+            response = page(request, "too_many.html", {}, status=429)
+            response["Retry-After"] = str(window)
+            return private(response)
+        invitation = invitations.find(token)
+        if invitation is None:
+            ratelimit.count(key, window)
+            return private(page(request, "invitation_unknown.html", {}, status=404))
+        return private(view(request, invitation, token, **kwargs))
+
+    return wrapped
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    session_id: str
+    title: str
+    place: str
+    left: int | None
+    mine: bool
+    waiting: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SlotView:
+    slot: str
+    heading: str
+    choices: tuple[Choice, ...]
+    opt_in: bool
+    waiting_place: int | None
+
+
+def _slots(core: CoreEvent, invitee: models.Invitee, lang: str) -> list[SlotView]:
+    held = set(models.Registration.objects.filter(invitee=invitee).values_list("seats_id", flat=True))
+    waiting = {w.seats_id: w for w in models.WaitingEntry.objects.filter(invitee=invitee)}
+    rows = [
+        r
+        for r in models.Seats.objects.filter(event_id=invitee.event_id, active=True)
+        if core.has_session(r.session_id)
+    ]
+    rows.sort(key=lambda r: (core.session(r.session_id).start, r.slot, r.session_id))
+    grouped: dict[str, list[models.Seats]] = {}
+    for row in rows:
+        grouped.setdefault(row.slot, []).append(row)
+    views = []
+    for slot, members in grouped.items():
+        first = core.session(members[0].session_id)
+        opt_in = slot.startswith("session:")
+        if opt_in:
+            heading = first.title
+        else:
+            block = core.block(slot)
+            heading = (
+                f"{block.label or i18n.gettext('Round')} · {format_time_range(block.start, block.end, lang)}"
+            )
+        choices = []
+        for row in members:
+            session = core.session(row.session_id)
+            room = core.room_of(session)
+            choices.append(
+                Choice(
+                    row.session_id,
+                    session.title,
+                    f"{format_time_range(session.start, session.end, lang)} · "
+                    f"{room.name if room else core.venue.name}",
+                    row.left,
+                    row.pk in held,
+                    row.pk in waiting,
+                )
+            )
+        place = next(
+            (registration.place_in_line(invitee, w) for w in waiting.values() if w.slot == slot), None
+        )
+        views.append(SlotView(slot, heading, tuple(choices), opt_in, place))
+    return views
+
+
+def _render(
+    request: HttpRequest,
+    invitation: models.Invitation,
+    token: str,
+    status: int = 200,
+    full: list[registration.Result] | None = None,
+) -> HttpResponse:
+    invitee = invitation.invitee
+    event = invitee.event
+    core = published_event(event)
+    if core is None:
+        raise Http404("the programme is not published yet")
+    lang = i18n.current()
+    return page(
+        request,
+        "invitee.html",
+        {
+            "invitee": invitee,
+            "event": event,
+            "token": token,
+            "slots": _slots(core, invitee, lang),
+            "programme": personal_programme(core, invitee, lang),
+            "open": registration.is_open(event) and invitee.withdrawn_at is None,
+            "full": full or [],
+            "titles": {s.id: s.title for s in core.sessions},
+        },
+        status=status,
+    )
+
+
+def _here(token: str) -> str:
+    return reverse("web:invitee", kwargs={"token": token})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_invitation
+def invitee(request: HttpRequest, invitation: models.Invitation, token: str) -> HttpResponse:
+    if request.method != "POST":
+        return _render(request, invitation, token)
+    invitee = invitation.invitee
+    action = request.POST.get("action", "save")
+    try:
+        if action == "wait":
+            result = registration.wait_for(
+                invitee, request.POST.get("slot", ""), request.POST.get("session", "")
+            )
+            if result.outcome is registration.Outcome.WAITING:
+                messages.success(request, i18n.gettext("You are on the waiting list."))
+            else:
+                messages.success(request, i18n.gettext("A seat was free after all: you are registered."))
+            return HttpResponseRedirect(_here(token), status=303)
+        if action == "leave-waiting-list":
+            registration.leave_waiting_list(invitee, request.POST.get("slot", ""))
+            messages.success(request, i18n.gettext("You have left the waiting list."))
+            return HttpResponseRedirect(_here(token), status=303)
+        if action != "save":
+            return _render(request, invitation, token, status=400)
+        return _save(request, invitation, token)
+    except registration.RegistrationClosed:
+        messages.error(request, i18n.gettext("Registration is closed; nothing was changed."))
+        return _render(request, invitation, token, status=409)
+    except registration.UnknownChoice:
+        messages.error(request, i18n.gettext("That session cannot be chosen; please choose again."))
+        return _render(request, invitation, token, status=400)
+
+
+def _save(request: HttpRequest, invitation: models.Invitation, token: str) -> HttpResponse:
+    invitee = invitation.invitee
+    post = request.POST
+    attending = post.get("attending")
+    if attending == "no":
+        registration.decline(invitee)
+        messages.success(request, i18n.gettext("Thank you for letting us know you will not come."))
+        return HttpResponseRedirect(_here(token), status=303)
+    dietary = post.get("dietary", "").strip()[:1000]
+    accessibility = post.get("accessibility", "").strip()[:1000]
+    consent = post.get("consent") == "yes"
+    if (dietary or accessibility) and not consent:
+        messages.error(
+            request,
+            i18n.gettext("To keep your dietary or accessibility wishes we need your consent; tick the box."),
+        )
+        return _render(request, invitation, token, status=400)
+    slots = set(
+        models.Seats.objects.filter(event_id=invitee.event_id, active=True).values_list("slot", flat=True)
+    )
+    results = []
+    for slot in sorted(slots):
+        if slot.startswith("session:"):
+            wanted = slot.removeprefix("session:") if post.get(slot) == "yes" else None
+        elif slot in post:
+            wanted = post.get(slot) or None
+        else:
+            continue
+        results.append(registration.choose(invitee, slot, wanted))
+    language = post.get("language", invitee.language)
+    models.Invitee.objects.filter(pk=invitee.pk).update(
+        attending="yes",
+        responded_at=timezone.now(),
+        dietary=dietary if consent else "",
+        accessibility=accessibility if consent else "",
+        special_consent_at=(invitee.special_consent_at or timezone.now()) if consent else None,
+        language=language if language in ("nl", "en") else invitee.language,
+    )
+    invitee.refresh_from_db()
+    full = [r for r in results if r.outcome is registration.Outcome.FULL]
+    if full:
+        return _render(request, invitation, token, status=409, full=full)
+    _confirm(invitee, token)
+    messages.success(request, i18n.gettext("Your registration is saved. A confirmation is on its way."))
+    return HttpResponseRedirect(_here(token), status=303)
+
+
+def _confirm(invitee: models.Invitee, token: str) -> None:
+    core = published_event(invitee.event)
+    if core is None or not invitee.email:
+        return
+    with i18n.language(invitee.language):
+        lang = i18n.current()
+        mail.send_confirmation(
+            invitee,
+            invitations.link(token),
+            personal_programme(core, invitee, lang),
+            personal_ical(core, invitee, lang),
+        )
+
+
+@require_safe
+@with_invitation
+def invitee_ics(request: HttpRequest, invitation: models.Invitation, token: str) -> HttpResponse:
+    invitee = invitation.invitee
+    core = published_event(invitee.event)
+    if core is None:
+        raise Http404("the programme is not published yet")
+    return download(
+        personal_ical(core, invitee, i18n.current()),
+        "text/calendar; charset=utf-8",
+        f"{invitee.event.slug}.ics",
+    )
+
+
+@require_safe
+@with_invitation
+def invitee_pdf(request: HttpRequest, invitation: models.Invitation, token: str) -> HttpResponse:
+    invitee = invitation.invitee
+    core = published_event(invitee.event)
+    if core is None:
+        raise Http404("the programme is not published yet")
+    lang = i18n.current()
+    html = render_to_string(
+        "web/personal_print.html",
+        {
+            "invitee": invitee,
+            "event": invitee.event,
+            "programme": personal_programme(core, invitee, lang),
+            "lang": lang,
+        },
+    )
+    data = weasyprint.HTML(string=html).write_pdf()
+    response = download(data, "application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{invitee.event.slug}-programma.pdf"'
+    return response
+
+
+@require_safe
+@with_invitation
+def invitee_data(request: HttpRequest, invitation: models.Invitation, token: str) -> HttpResponse:
+    text = json.dumps(personal_data(invitation.invitee), indent=2, ensure_ascii=False)
+    return download(text.encode("utf-8"), "application/json; charset=utf-8", "mijn-gegevens.json")
+
+
+@require_POST
+@with_invitation
+def invitee_withdraw(request: HttpRequest, invitation: models.Invitation, token: str) -> HttpResponse:
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, i18n.gettext("Tick the box to confirm that you want to withdraw."))
+        return HttpResponseRedirect(_here(token), status=303)
+    withdraw(invitation.invitee)
+    return page(request, "withdrawn.html", {"event": invitation.invitee.event})

@@ -5,8 +5,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+# The web app's settings read these before Django starts (pytest-django starts it after this file):
+# each test process gets a data directory of its own, never the repository's.
+os.environ.setdefault("NETWERKDAG_DATA_DIR", tempfile.mkdtemp(prefix="netwerkdag-test-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "netwerkdag.web.settings")
+import django
+
+django.setup()
 
 import pytest
 from hypothesis import settings

@@ -81,6 +81,7 @@ def _in_parallel_slot(event: CoreEvent, session: Session) -> bool:
         and event.block(session.block).kind is BlockKind.PARALLEL
         and not session.venue_wide
         and not session.all_day
+        and session.kind is not SessionKind.NETWORKING  # a room to drop in, not a choice
     )
 
 

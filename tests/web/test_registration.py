@@ -1,0 +1,134 @@
+"""Registering through the services: seats, one session per slot, waiting lists, promotion, deadlines."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from tests.web.conftest import MakeInvitee, seats_of, set_capacity
+
+from netwerkdag.web import models
+from netwerkdag.web.services import registration
+from netwerkdag.web.services.registration import Outcome
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_person_takes_a_seat_and_changes_to_another_session(
+    day: models.Event, make_invitee: MakeInvitee
+) -> None:
+    person, _ = make_invitee()
+    assert registration.choose(person, "ronde-1", "pijler-sociaal").outcome is Outcome.REGISTERED
+    assert seats_of(day, "pijler-sociaal").taken == 1
+    assert registration.choose(person, "ronde-1", "pijler-sociaal").outcome is Outcome.UNCHANGED
+    assert registration.choose(person, "ronde-1", "pijler-fysiek").outcome is Outcome.REGISTERED
+    assert (seats_of(day, "pijler-sociaal").taken, seats_of(day, "pijler-fysiek").taken) == (0, 1)
+    assert registration.choose(person, "ronde-1", None).outcome is Outcome.RELEASED
+    assert seats_of(day, "pijler-fysiek").taken == 0
+    assert not models.Registration.objects.filter(invitee=person).exists()
+
+
+def test_a_full_session_keeps_the_earlier_choice(day: models.Event, make_invitee: MakeInvitee) -> None:
+    set_capacity(day, "pijler-sociaal", 1)
+    first, _ = make_invitee()
+    second, _ = make_invitee()
+    registration.choose(first, "ronde-1", "pijler-sociaal")
+    registration.choose(second, "ronde-1", "pijler-fysiek")
+    result = registration.choose(second, "ronde-1", "pijler-sociaal")
+    assert result.outcome is Outcome.FULL
+    held = models.Registration.objects.get(invitee=second, slot="ronde-1")
+    assert held.seats.session_id == "pijler-fysiek"
+    assert seats_of(day, "pijler-sociaal").taken == 1
+
+
+def test_a_session_of_another_slot_or_event_cannot_be_chosen(
+    day: models.Event, make_invitee: MakeInvitee
+) -> None:
+    person, _ = make_invitee()
+    with pytest.raises(registration.UnknownChoice):
+        registration.choose(person, "ronde-2", "pijler-sociaal")  # a round-1 session
+    with pytest.raises(registration.UnknownChoice):
+        registration.choose(person, "ronde-1", "no-such-session")
+
+
+def test_the_database_allows_one_registration_per_person_per_slot(
+    day: models.Event, make_invitee: MakeInvitee
+) -> None:
+    person, _ = make_invitee()
+    registration.choose(person, "ronde-1", "pijler-sociaal")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        models.Registration.objects.create(
+            invitee=person, seats=seats_of(day, "pijler-fysiek"), slot="ronde-1"
+        )
+
+
+def test_the_database_refuses_more_seats_taken_than_capacity(day: models.Event) -> None:
+    row = set_capacity(day, "pijler-sociaal", 2)
+    row.taken = 3
+    with pytest.raises(IntegrityError), transaction.atomic():
+        row.save()
+
+
+def test_a_cancellation_promotes_the_first_person_waiting_and_mails_them(
+    day: models.Event, make_invitee: MakeInvitee
+) -> None:
+    set_capacity(day, "pijler-sociaal", 1)
+    holder, _ = make_invitee()
+    first, _ = make_invitee()
+    second, _ = make_invitee()
+    registration.choose(holder, "ronde-1", "pijler-sociaal")
+    registration.choose(first, "ronde-1", "pijler-fysiek")  # first holds another session meanwhile
+    assert registration.wait_for(first, "ronde-1", "pijler-sociaal").outcome is Outcome.WAITING
+    assert registration.wait_for(second, "ronde-1", "pijler-sociaal").outcome is Outcome.WAITING
+    mail.outbox.clear()
+
+    registration.choose(holder, "ronde-1", None)
+
+    moved = models.Registration.objects.get(invitee=first, slot="ronde-1")
+    assert moved.seats.session_id == "pijler-sociaal"
+    assert seats_of(day, "pijler-fysiek").taken == 0  # the seat first held is given back
+    assert seats_of(day, "pijler-sociaal").taken == 1
+    assert list(models.WaitingEntry.objects.values_list("invitee_id", flat=True)) == [second.pk]
+    assert [m.to for m in mail.outbox] == [[first.email]]
+    assert "Pijlerbijeenkomst Sociaal" in mail.outbox[0].body
+
+
+def test_joining_a_waiting_list_when_a_seat_is_free_registers(
+    day: models.Event, make_invitee: MakeInvitee
+) -> None:
+    person, _ = make_invitee()
+    assert registration.wait_for(person, "ronde-1", "pijler-sociaal").outcome is Outcome.REGISTERED
+    assert not models.WaitingEntry.objects.exists()
+
+
+def test_declining_gives_every_seat_back(day: models.Event, make_invitee: MakeInvitee) -> None:
+    person, _ = make_invitee()
+    registration.choose(person, "ronde-1", "pijler-sociaal")
+    registration.choose(person, "session:lunch-gezamenlijk", "lunch-gezamenlijk")
+    registration.decline(person)
+    assert not models.Registration.objects.filter(invitee=person).exists()
+    assert seats_of(day, "pijler-sociaal").taken == 0
+    person.refresh_from_db()
+    assert person.attending == "no"
+
+
+def test_nothing_changes_after_the_deadline(day: models.Event, make_invitee: MakeInvitee) -> None:
+    person, _ = make_invitee()
+    day.registration_deadline = timezone.now() - timedelta(minutes=1)
+    day.save()
+    person.refresh_from_db()
+    with pytest.raises(registration.RegistrationClosed):
+        registration.choose(person, "ronde-1", "pijler-sociaal")
+    assert seats_of(day, "pijler-sociaal").taken == 0
+
+
+def test_place_in_line_counts_from_one(day: models.Event, make_invitee: MakeInvitee) -> None:
+    set_capacity(day, "pijler-sociaal", 0)
+    people = [make_invitee()[0] for _ in range(3)]
+    for person in people:
+        registration.wait_for(person, "ronde-1", "pijler-sociaal")
+    entries = [models.WaitingEntry.objects.get(invitee=p) for p in people]
+    assert [registration.place_in_line(p, e) for p, e in zip(people, entries, strict=True)] == [1, 2, 3]

@@ -17,11 +17,11 @@ import django
 
 django.setup()
 
-import pytest
-from hypothesis import settings
+import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
 
-from netwerkdag.core.event import Event
-from netwerkdag.files.load import load_event
+from netwerkdag.core.event import Event  # noqa: E402
+from netwerkdag.files.load import load_event  # noqa: E402
 
 # In CI, property tests draw the same examples every run, so that a red run is about the change under
 # test and can be reproduced; locally they explore new examples each time.

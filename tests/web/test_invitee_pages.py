@@ -69,7 +69,8 @@ def test_registering_with_the_button(
     confirmation = mail.outbox[-1]
     assert confirmation.to == [person.email]
     assert "Pijlerbijeenkomst Sociaal" in confirmation.body
-    assert confirmation.attachments and confirmation.attachments[0][0].endswith(".ics")
+    assert confirmation.attachments
+    assert confirmation.attachments[0][0].endswith(".ics")
     assert invitations.link(token) in confirmation.body
 
     page = csrf_client.get(_url(token)).content.decode()
@@ -105,7 +106,8 @@ def test_a_full_session_offers_its_waiting_list(
     response = client.post(_url(token), {"action": "save", "attending": "yes", "ronde-1": "pijler-sociaal"})
     assert response.status_code == 409
     text = response.content.decode()
-    assert "is vol" in text and 'value="wait"' in text
+    assert "is vol" in text
+    assert 'value="wait"' in text
     response = client.post(_url(token), {"action": "wait", "slot": "ronde-1", "session": "pijler-sociaal"})
     assert response.status_code == 303
     assert models.WaitingEntry.objects.filter(invitee=person, seats__session_id="pijler-sociaal").exists()
@@ -131,7 +133,8 @@ def test_personal_calendar_and_pdf(day: models.Event, make_invitee: MakeInvitee,
     assert "Woningmarkt" not in summaries  # a session of the same round not chosen
     assert "Plenaire start" in summaries  # for everyone
     pdf = client.get(_url(token, "programma.pdf"))
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
 
 
 def test_downloading_and_withdrawing(day: models.Event, make_invitee: MakeInvitee, client: Client) -> None:
@@ -143,7 +146,8 @@ def test_downloading_and_withdrawing(day: models.Event, make_invitee: MakeInvite
 
     assert client.post(_url(token, "afmelden/"), {"confirm": "yes"}).status_code == 200
     person.refresh_from_db()
-    assert person.name != "Anna de Vries" and person.email == "" and person.withdrawn_at is not None
+    assert (person.name, person.email) == ("—", "")
+    assert person.withdrawn_at is not None
     assert seats_of(day, "pijler-sociaal").taken == 0
     assert client.get(_url(token)).status_code == 404  # the link is revoked
 

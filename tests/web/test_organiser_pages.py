@@ -1,0 +1,187 @@
+"""The organisers' flows: importing an event file and invitees (all or nothing, errors by row and
+column), publishing with a list of changes and mail to those concerned, invitations built from the
+configured address, exports that are logged, check-in and badges."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from openpyxl import Workbook
+
+from netwerkdag.web import models
+from netwerkdag.web.services import registration
+from tests.web.conftest import MakeInvitee
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organiser(day: models.Event) -> Client:
+    user = User.objects.create(username="olga")
+    models.Organiser.objects.create(event=day, user=user)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _upload(name: str, data: bytes | str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def test_a_broken_event_file_is_refused_with_its_line(
+    organiser: Client, day: models.Event, haarlem_text: str
+) -> None:
+    broken = haarlem_text.replace("capacity: 40", "capacity: veertig", 1)
+    response = organiser.post(
+        "/organisatie/g40-haarlem-2023/event-file/", {"file": _upload("dag.yaml", broken)}
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    line = broken.splitlines().index(next(ln for ln in broken.splitlines() if "veertig" in ln)) + 1
+    assert re.search(rf"dag\.yaml:{line}:\d+", text)
+    day.refresh_from_db()
+    assert "veertig" not in day.document
+
+
+def test_publishing_a_change_lists_it_and_tells_those_concerned(
+    organiser: Client, day: models.Event, make_invitee: MakeInvitee, haarlem_text: str
+) -> None:
+    person, _ = make_invitee()
+    other, _ = make_invitee()
+    registration.choose(person, "ronde-1", "pijler-sociaal")
+    registration.choose(other, "ronde-1", "pijler-fysiek")
+    moved = haarlem_text.replace("room: zaal-2\n    pillar: sociaal", "room: gravenzaal\n    pillar: sociaal")
+    assert moved != haarlem_text
+    assert (
+        organiser.post(
+            "/organisatie/g40-haarlem-2023/event-file/", {"file": _upload("e.yaml", moved)}
+        ).status_code
+        == 303
+    )
+    mail.outbox.clear()
+    assert organiser.post("/organisatie/g40-haarlem-2023/publish/").status_code == 303
+
+    version = day.versions.order_by("-number").first()
+    assert version is not None
+    assert version.number == 2
+    assert [(c["session"], c["what"]) for c in version.changes] == [("pijler-sociaal", "moved")]
+    assert [m.to for m in mail.outbox] == [[person.email]]
+    assert "Pijlerbijeenkomst Sociaal" in mail.outbox[0].body
+
+
+def test_invitees_from_csv_all_or_nothing(organiser: Client, day: models.Event) -> None:
+    bad = "naam,e-mail,gemeente\nAnna,anna@example.invalid,Haarlem\n,geen-adres,Leiden\n"
+    response = organiser.post(
+        "/organisatie/g40-haarlem-2023/invitees/", {"file": _upload("lijst.csv", bad.encode())}
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "lijst.csv:3:1" in text  # the empty name: row 3, column 1
+    assert "lijst.csv:3:2" in text  # the address: row 3, column 2
+    assert not models.Invitee.objects.filter(event=day).exists()
+
+    good = "naam;e-mail;gemeente;taal\nAnna;anna@example.invalid;Haarlem;en\nBas;;Leiden;\n"
+    response = organiser.post(
+        "/organisatie/g40-haarlem-2023/invitees/", {"file": _upload("lijst.csv", good.encode())}
+    )
+    assert response.status_code == 303
+    people = {p.name: (p.organisation, p.language) for p in models.Invitee.objects.filter(event=day)}
+    assert people == {"Anna": ("Haarlem", "en"), "Bas": ("Leiden", "nl")}
+
+
+def test_invitees_from_xlsx(organiser: Client, day: models.Event) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["name", "email", "language"])
+    sheet.append(["Carla", "carla@example.invalid", "xx"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = organiser.post(
+        "/organisatie/g40-haarlem-2023/invitees/", {"file": _upload("lijst.xlsx", buffer.getvalue())}
+    )
+    assert response.status_code == 400
+    assert "lijst.xlsx:2:3" in response.content.decode()
+
+
+def test_invitations_use_the_configured_address_not_the_host_header(
+    organiser: Client, day: models.Event, make_invitee: MakeInvitee, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.BASE_URL = "https://netwerkdag.example.org"
+    models.Invitee.objects.create(event=day, name="Dirk", email="dirk@example.invalid")
+    mail.outbox.clear()
+    response = organiser.post("/organisatie/g40-haarlem-2023/invitations/", HTTP_HOST="evil.example")
+    assert response.status_code == 303
+    (message,) = mail.outbox
+    assert "https://netwerkdag.example.org/uitnodiging/" in message.body
+    assert "evil.example" not in message.body
+    token = re.search(r"/uitnodiging/([A-Za-z0-9_-]+)/", message.body).group(1)  # type: ignore[union-attr]
+    assert len(token) >= 43  # 256 bits in URL-safe base64
+    stored = models.Invitation.objects.get(invitee__name="Dirk")
+    assert token not in stored.token_hash
+    assert stored.sent_at is not None
+
+
+def test_exports_are_logged(organiser: Client, day: models.Event, make_invitee: MakeInvitee) -> None:
+    person, _ = make_invitee(name="=HYPERLINK(1)")
+    registration.choose(person, "ronde-1", "pijler-sociaal")
+    csv_text = organiser.get("/organisatie/g40-haarlem-2023/export/invitees.csv").content.decode()
+    assert "'=HYPERLINK(1)" in csv_text  # inert in a spreadsheet
+    xlsx = organiser.get("/organisatie/g40-haarlem-2023/export/attendance.xlsx")
+    assert xlsx.content.startswith(b"PK")
+    logged = list(models.AuditEntry.objects.filter(action="export").values_list("detail", flat=True))
+    assert {(d["what"], d["format"]) for d in logged} == {("invitees", "csv"), ("attendance", "xlsx")}
+
+
+def test_check_in_and_badges(organiser: Client, day: models.Event, make_invitee: MakeInvitee) -> None:
+    person, _ = make_invitee(name="Eva Jansen")
+    page = organiser.get("/organisatie/g40-haarlem-2023/check-in/?q=Eva").content.decode()
+    assert "Eva Jansen" in page
+    organiser.post("/organisatie/g40-haarlem-2023/check-in/", {"invitee": person.pk, "present": "yes"})
+    person.refresh_from_db()
+    assert person.checked_in_at is not None
+    badges = organiser.get("/organisatie/g40-haarlem-2023/badges.pdf")
+    assert badges.content.startswith(b"%PDF")
+
+
+def test_dashboard_shows_attendance_catering_and_waiting(
+    organiser: Client, day: models.Event, make_invitee: MakeInvitee
+) -> None:
+    models.Seats.objects.filter(event=day, session_id="pijler-sociaal").update(capacity=1)
+    first, token = make_invitee(name="Fien")
+    second, _ = make_invitee(name="Gijs")
+    registration.choose(first, "ronde-1", "pijler-sociaal")
+    registration.wait_for(second, "ronde-1", "pijler-sociaal")
+    models.Invitee.objects.filter(pk=first.pk).update(attending="yes", dietary="halal")
+    page = organiser.get("/organisatie/g40-haarlem-2023/").content.decode()
+    assert "halal" in page
+    assert "Gijs" in page  # on the waiting list
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    env = {
+        **os.environ,
+        "NETWERKDAG_DATA_DIR": str(tmp_path),
+        "NETWERKDAG_SECURE": "1",
+        "NETWERKDAG_SECRET_KEY": "k" * 10 + "-a-long-random-looking-secret-for-the-check-0123456789",
+        "NETWERKDAG_BASE_URL": "https://netwerkdag.example.org",
+        "DJANGO_SETTINGS_MODULE": "netwerkdag.web.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout

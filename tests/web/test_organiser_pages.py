@@ -16,10 +16,10 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import Workbook
+from tests.web.conftest import MakeInvitee
 
 from netwerkdag.web import models
 from netwerkdag.web.services import registration
-from tests.web.conftest import MakeInvitee
 
 pytestmark = pytest.mark.django_db
 

@@ -62,12 +62,15 @@ def is_open(event: models.Event, *, now: datetime | None = None) -> bool:
     return now < deadline and event.anonymised_at is None
 
 
-def _retrying(work: Callable[[], T]) -> T:
-    """Run `work` in a transaction; run it again when the database chose it as a deadlock's victim or a
-    parallel double submit hit the unique constraint (the next run sees the other's row)."""
+def _retrying(invitee: models.Invitee, work: Callable[[], T]) -> T:
+    """Run `work` in a transaction that first locks the person's row, so that one person's parallel
+    submits take turns (PostgreSQL; on SQLite every write transaction takes turns already). Run it again
+    when the database chose it as a deadlock's victim, or when the unique constraint caught a registration
+    made meanwhile by a promotion from a waiting list (the next run sees that row)."""
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
+                list(models.Invitee.objects.select_for_update().filter(pk=invitee.pk).values_list("pk"))
                 return work()
         except (IntegrityError, OperationalError) as exc:
             retry = isinstance(exc, IntegrityError) or "deadlock" in str(exc).lower()
@@ -154,7 +157,7 @@ def choose(invitee: models.Invitee, slot: str, session_id: str | None) -> Result
         models.WaitingEntry.objects.filter(invitee=invitee, seats=target).delete()
         return Result(slot, session_id, Outcome.REGISTERED)
 
-    return _retrying(work)
+    return _retrying(invitee, work)
 
 
 def wait_for(invitee: models.Invitee, slot: str, session_id: str) -> Result:
@@ -174,7 +177,7 @@ def wait_for(invitee: models.Invitee, slot: str, session_id: str) -> Result:
         models.WaitingEntry.objects.create(invitee=invitee, seats=target, slot=slot)
         return Result(slot, session_id, Outcome.WAITING)
 
-    return _retrying(work)
+    return _retrying(invitee, work)
 
 
 def leave_waiting_list(invitee: models.Invitee, slot: str) -> None:
@@ -191,7 +194,7 @@ def decline(invitee: models.Invitee) -> None:
             release(registration)
         models.Invitee.objects.filter(pk=invitee.pk).update(attending="no", responded_at=timezone.now())
 
-    _retrying(work)
+    _retrying(invitee, work)
 
 
 def place_in_line(invitee: models.Invitee, entry: models.WaitingEntry) -> int:

@@ -188,6 +188,16 @@ def _slot_counts(slot: str) -> None:
     print(json.dumps({"per_person": per_person, "taken": taken}))
 
 
+def _organiser(username: str, password: str) -> None:
+    """An organiser of the Haarlem day who logs in with a password."""
+    from django.contrib.auth.models import User
+
+    from netwerkdag.web import models
+
+    user = User.objects.create_user(username, password=password)
+    models.Organiser.objects.create(event=models.Event.objects.get(slug="g40-haarlem-2023"), user=user)
+
+
 if __name__ == "__main__":
     import django
 
@@ -199,6 +209,8 @@ if __name__ == "__main__":
         call_command("migrate", interactive=False, verbosity=0)
     elif command == "setup":
         _setup(args[0], int(args[1]), int(args[2]), int(args[3]))
+    elif command == "organiser":
+        _organiser(args[0], args[1])
     elif command == "counts":
         _counts(args[0])
     elif command == "slot-counts":

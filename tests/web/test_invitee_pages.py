@@ -163,3 +163,34 @@ def test_english_on_request(day: models.Event, make_invitee: MakeInvitee, client
     assert "Uw inschrijving" in client.get(_url(token)).content.decode()
     assert "Your registration" in client.get(_url(token) + "?lang=en").content.decode()
     assert "Your registration" in client.get(_url(token)).content.decode()  # remembered
+
+
+def test_origin_null_passes_on_invitee_pages_with_the_csrf_token_only(
+    day: models.Event, make_invitee: MakeInvitee, csrf_client: Client
+) -> None:
+    """Under Referrer-Policy: no-referrer a browser sends Origin: null; the CSRF token still decides."""
+    _, token = make_invitee()
+    form = {"action": "save", "attending": "yes", "ronde-1": "pijler-sociaal"}
+    refused = csrf_client.post(_url(token), form, HTTP_ORIGIN="null")
+    assert refused.status_code == 403
+    assert "Het formulier is verlopen" in refused.content.decode()
+    accepted = csrf_client.post(
+        _url(token), {**form, "csrfmiddlewaretoken": _csrf(csrf_client, token)}, HTTP_ORIGIN="null"
+    )
+    assert accepted.status_code == 303
+    assert accepted["Referrer-Policy"] == "no-referrer"
+
+
+def test_origin_null_is_refused_elsewhere(day: models.Event, csrf_client: Client) -> None:
+    from django.contrib.auth.models import User
+
+    user = User.objects.create(username="org")
+    models.Organiser.objects.create(event=day, user=user)
+    csrf_client.force_login(user)
+    page = csrf_client.get("/organisatie/g40-haarlem-2023/check-in/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    response = csrf_client.post(
+        "/organisatie/g40-haarlem-2023/publish/", {"csrfmiddlewaretoken": token}, HTTP_ORIGIN="null"
+    )
+    assert response.status_code == 403
+    assert not day.versions.filter(number=2).exists()

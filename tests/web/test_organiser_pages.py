@@ -157,7 +157,7 @@ def test_dashboard_shows_attendance_catering_and_waiting(
     organiser: Client, day: models.Event, make_invitee: MakeInvitee
 ) -> None:
     models.Seats.objects.filter(event=day, session_id="pijler-sociaal").update(capacity=1)
-    first, token = make_invitee(name="Fien")
+    first, _ = make_invitee(name="Fien")
     second, _ = make_invitee(name="Gijs")
     registration.choose(first, "ronde-1", "pijler-sociaal")
     registration.wait_for(second, "ronde-1", "pijler-sociaal")

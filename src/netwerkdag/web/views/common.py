@@ -26,12 +26,13 @@ def published(slug: str) -> tuple[models.Event, CoreEvent]:
     return event, core
 
 
-def private(response: HttpResponse) -> HttpResponse:
-    """Headers for a page that holds personal data or a secret in its address: not cached, not indexed,
-    the address never sent on as a referrer."""
+def private(response: HttpResponse, *, secret_address: bool = False) -> HttpResponse:
+    """Headers for a page that holds personal data: not cached, not indexed. When its address holds a
+    secret (an invitee's token), that address is never sent on as a referrer, not even to this site."""
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
+    if secret_address:
+        response["Referrer-Policy"] = "no-referrer"
     return response
 
 

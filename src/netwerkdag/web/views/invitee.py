@@ -49,12 +49,12 @@ def with_invitation(view: View) -> View:
         if ratelimit.over_limit(key, limit, window):
             response = page(request, "too_many.html", {}, status=429)
             response["Retry-After"] = str(window)
-            return private(response)
+            return private(response, secret_address=True)
         invitation = invitations.find(token)
         if invitation is None:
             ratelimit.count(key, window)
-            return private(page(request, "invitation_unknown.html", {}, status=404))
-        return private(view(request, invitation, token, **kwargs))
+            return private(page(request, "invitation_unknown.html", {}, status=404), secret_address=True)
+        return private(view(request, invitation, token, **kwargs), secret_address=True)
 
     return wrapped
 

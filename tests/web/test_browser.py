@@ -1,0 +1,175 @@
+"""The whole flows in a real browser (Playwright driving Debian's chromium) against a real server, and
+axe-core on every public and invitee page: no WCAG 2.1 A or AA violation.
+
+Set NETWERKDAG_SCREENSHOTS=docs/img to write the screenshots of the flows into the documentation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tests.web.live import LiveServer, live_server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI needs Debian's chromium for the browser tests: make setup installs it")
+    pytest.skip(
+        "Debian's chromium is not installed (make setup installs it as root)", allow_module_level=True
+    )
+
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, list[str]]]:
+    with live_server(tmp_path_factory.mktemp("browser")) as live:
+        setup = json.loads(live.run("setup", "pijler-sociaal", "3", "2", "3"))
+        live.run("organiser", "olga", "een-lang-wachtwoord-voor-de-test")
+        yield live, setup["tokens"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_sync.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")  # type: ignore[attr-defined]
+    page = context.new_page()
+    errors: list[str] = []
+    # A CSP refusal or a script error shows in the console; a missing style sheet or icon as a failed
+    # response. The page itself may answer 404 or 409 on purpose (the browser logs that too).
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.url}")
+            if r.status >= 400 and r.request.resource_type != "document"
+            else None
+        ),
+    )
+    yield page
+    context.close()
+    assert errors == []
+
+
+def shoot(page: object, name: str) -> None:
+    target = os.environ.get("NETWERKDAG_SCREENSHOTS")
+    if target:
+        page.screenshot(path=str(Path(target) / name), full_page=True)  # type: ignore[attr-defined]
+
+
+def no_violations(page: object) -> None:
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
+    described = [
+        f"{v['id']}: {v['help']} ({', '.join(str(n['target']) for n in v['nodes'][:3])})"
+        for v in results.response["violations"]
+    ]
+    assert described == [], page.url  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/g40-haarlem-2023/", "/g40-haarlem-2023/sessie/thema-woningmarkt/", "/g40-haarlem-2023/?lang=en"],
+)
+def test_public_pages_meet_wcag_aa(server: tuple[LiveServer, list[str]], page: object, path: str) -> None:
+    live, _ = server
+    page.goto(live.url + path)  # type: ignore[attr-defined]
+    no_violations(page)
+
+
+def test_public_page_on_a_phone(server: tuple[LiveServer, list[str]], browser: object) -> None:
+    live, _ = server
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(live.url + "/g40-haarlem-2023/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing sticks out sideways
+    no_violations(page)
+    shoot(page, "web-programme-mobile.png")
+    context.close()
+
+
+def test_the_invitee_flow(server: tuple[LiveServer, list[str]], page: object) -> None:
+    live, tokens = server
+    page.goto(f"{live.url}/uitnodiging/{tokens[0]}/")  # type: ignore[attr-defined]
+    no_violations(page)
+    page.get_by_label("Ja, ik kom").check()  # type: ignore[attr-defined]
+    page.get_by_label("Pijlerbijeenkomst Sociaal").check()  # type: ignore[attr-defined]
+    page.get_by_label("Woningmarkt").check()  # type: ignore[attr-defined]
+    page.get_by_label("Lunch").check()  # type: ignore[attr-defined]
+    page.get_by_label("Dieetwensen").fill("vegetarisch")  # type: ignore[attr-defined]
+    page.get_by_label("Ik stem ermee in", exact=False).check()  # type: ignore[attr-defined]
+    shoot(page, "web-invitee-form.png")
+    page.get_by_role("button", name="Mijn inschrijving opslaan").click()  # type: ignore[attr-defined]
+
+    status = page.get_by_role("status")  # type: ignore[attr-defined]
+    assert "Uw inschrijving is opgeslagen" in status.inner_text()
+    programme = page.locator(".my-programme").inner_text()  # type: ignore[attr-defined]
+    assert "Pijlerbijeenkomst Sociaal" in programme
+    assert "Woningmarkt" in programme
+    no_violations(page)
+    shoot(page, "web-invitee-saved.png")
+    with page.expect_download() as download:  # type: ignore[attr-defined]
+        page.get_by_role("link", name="Zet in mijn agenda (.ics)").click()  # type: ignore[attr-defined]
+    assert Path(download.value.path()).read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_a_full_session_and_its_waiting_list(server: tuple[LiveServer, list[str]], page: object) -> None:
+    live, tokens = server
+    # Three seats, two held by the set-up and one taken in the flow above: the session is full now.
+    page.goto(f"{live.url}/uitnodiging/{tokens[1]}/")  # type: ignore[attr-defined]
+    assert "vol" in page.locator("fieldset.slot").first.inner_text()  # type: ignore[attr-defined]
+    page.get_by_label("Pijlerbijeenkomst Sociaal").check()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Mijn inschrijving opslaan").click()  # type: ignore[attr-defined]
+    assert "is vol" in page.get_by_role("alert").inner_text()  # type: ignore[attr-defined]
+    no_violations(page)
+    page.get_by_role("button", name="Op de wachtlijst").click()  # type: ignore[attr-defined]
+    assert "U staat op de wachtlijst" in page.get_by_role("status").inner_text()  # type: ignore[attr-defined]
+    assert "u bent nummer 1" in page.content()  # type: ignore[attr-defined]
+
+
+def test_unknown_link_page(server: tuple[LiveServer, list[str]], page: object) -> None:
+    live, _ = server
+    page.goto(f"{live.url}/uitnodiging/bestaat-niet/")  # type: ignore[attr-defined]
+    assert "niet geldig" in page.content()  # type: ignore[attr-defined]
+    no_violations(page)
+
+
+def test_the_organiser_flow(server: tuple[LiveServer, list[str]], page: object) -> None:
+    live, _ = server
+    page.goto(live.url + "/organisatie/")  # type: ignore[attr-defined]
+    page.get_by_label("Gebruikersnaam").fill("olga")  # type: ignore[attr-defined]
+    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord-voor-de-test")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Inloggen").click()  # type: ignore[attr-defined]
+    page.get_by_role("link", name="Bestuurlijke netwerkdag").first.click()  # type: ignore[attr-defined]
+    table = page.locator("table.data").first.inner_text()  # type: ignore[attr-defined]
+    assert "Pijlerbijeenkomst Sociaal" in table
+    no_violations(page)
+    shoot(page, "web-organiser-event.png")
+    page.get_by_role("link", name="Aanmelden bij de ingang").click()  # type: ignore[attr-defined]
+    page.get_by_label("Naam, organisatie of badgenummer").fill("Gast 0")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Zoeken").click()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Aanwezig").first.click()  # type: ignore[attr-defined]
+    page.get_by_text("1 persoon aanwezig").wait_for()  # type: ignore[attr-defined]
+    assert page.get_by_role("button", name="Ongedaan maken").count() == 1  # type: ignore[attr-defined]
+    no_violations(page)

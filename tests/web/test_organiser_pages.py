@@ -185,3 +185,52 @@ def test_production_settings_pass_the_deploy_check(tmp_path) -> None:  # type: i
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_editing_rooms_and_sessions_in_the_browser(organiser: Client, day: models.Event) -> None:
+    form = {
+        "room-zaal-2-capacity": "25",
+        "room-zaal-2-name": "Zaal Twee",
+        "session-pijler-sociaal-room": "gravenzaal",
+    }
+    response = organiser.post("/organisatie/g40-haarlem-2023/sessions/", form)
+    assert response.status_code == 303
+    from netwerkdag.web.services.programme import draft_event
+
+    draft = draft_event(models.Event.objects.get(pk=day.pk))
+    assert (draft.room("zaal-2").name, draft.room("zaal-2").capacity) == ("Zaal Twee", 25)
+    assert draft.session("pijler-sociaal").room == "gravenzaal"
+
+
+def test_an_edit_that_breaks_a_rule_saves_nothing(organiser: Client, day: models.Event) -> None:
+    before = day.document
+    # Two sessions of round 1 in one room.
+    form = {
+        "session-pijler-sociaal-room": "zaal-3",
+        "session-pijler-fysiek-room": "zaal-3",
+        "room-zaal-4-capacity": "12",
+    }
+    response = organiser.post("/organisatie/g40-haarlem-2023/sessions/", form)
+    assert response.status_code == 400
+    assert (
+        "pijler-fysiek" in response.content.decode()
+        or "Pijlerbijeenkomst Fysiek" in response.content.decode()
+    )
+    day.refresh_from_db()
+    assert day.document == before
+
+
+def test_the_registration_deadline(organiser: Client, day: models.Event, make_invitee: MakeInvitee) -> None:
+    person, _ = make_invitee()
+    assert (
+        organiser.post(
+            "/organisatie/g40-haarlem-2023/deadline/", {"deadline": "2020-01-01T12:00"}
+        ).status_code
+        == 303
+    )
+    day.refresh_from_db()
+    assert day.registration_deadline is not None
+    assert day.registration_deadline.year == 2020
+    person.refresh_from_db()
+    with pytest.raises(registration.RegistrationClosed):
+        registration.choose(person, "ronde-1", "pijler-sociaal")

@@ -72,6 +72,12 @@ MATRIX: dict[str, Entry] = {
     "web:organiser-export": Entry("GET", organiser_only(200)),
     "web:organiser-check-in": Entry("GET", organiser_only(200)),
     "web:organiser-badges": Entry("GET", organiser_only(200)),
+    "web:organiser-sessions": Entry("GET", organiser_only(200)),
+    "web:organiser-deadline": Entry("POST", organiser_only(303)),
+    "web:organiser-schedule": Entry("POST", organiser_only(303)),
+    "web:organiser-schedule-run": Entry("GET", organiser_only(200)),
+    "web:organiser-schedule-progress": Entry("GET", organiser_only(200)),
+    "web:organiser-schedule-decide": Entry("POST", organiser_only(303)),
     "web:invitee": Entry("GET", OWN_TOKEN),
     "web:invitee-ics": Entry("GET", OWN_TOKEN),
     "web:invitee-pdf": Entry("GET", OWN_TOKEN),
@@ -108,7 +114,12 @@ def test_every_url_has_an_entry() -> None:
 
 
 @pytest.fixture
-def world(day: models.Event, make_invitee: MakeInvitee, haarlem_text: str) -> dict[str, object]:
+def world(
+    day: models.Event, make_invitee: MakeInvitee, haarlem_text: str, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, object]:
+    from netwerkdag.web.services import scheduling
+
+    monkeypatch.setattr(scheduling, "_launch", lambda run_id: None)  # the run itself is not what is tested
     other = programme.import_event(
         haarlem_text.replace("slug: g40-haarlem-2023", "slug: andere-dag"), "x.yaml"
     )
@@ -119,7 +130,19 @@ def world(day: models.Event, make_invitee: MakeInvitee, haarlem_text: str) -> di
     models.Organiser.objects.create(event=other, user=bob)
     a, token_a = make_invitee(name="Anna Aalbers")
     b, token_b = make_invitee(name="Bert Bakker", dietary="notenallergie B")
-    return {"day": day, "alice": alice, "bob": bob, "a": a, "b": b, "token_a": token_a, "token_b": token_b}
+    run = models.SchedulingRun.objects.create(
+        event=day, time_limit=1, source_document=day.document, plan_document=day.document, status="done"
+    )
+    return {
+        "run": run.pk,
+        "day": day,
+        "alice": alice,
+        "bob": bob,
+        "a": a,
+        "b": b,
+        "token_a": token_a,
+        "token_b": token_b,
+    }
 
 
 def _client(role: str, world: dict[str, object]) -> tuple[Client, str]:
@@ -132,13 +155,14 @@ def _client(role: str, world: dict[str, object]) -> tuple[Client, str]:
     return client, str(token)
 
 
-def _kwargs(name: str, token: str) -> dict[str, str]:
+def _kwargs(name: str, token: str, run_id: int = 1) -> dict[str, str]:
     values = {
         "slug": "g40-haarlem-2023",
         "session_id": "pijler-sociaal",
         "token": token,
         "what": "attendance",
         "fmt": "csv",
+        "run_id": str(run_id),
     }
     return {key: values[key] for key in URLS[name]}
 
@@ -148,7 +172,7 @@ def _kwargs(name: str, token: str) -> dict[str, str]:
 def test_status(name: str, role: str, world: dict[str, object]) -> None:
     client, token = _client(role, world)
     entry = MATRIX[name]
-    url = reverse(name, kwargs=_kwargs(name, token))
+    url = reverse(name, kwargs=_kwargs(name, token, int(str(world["run"]))))
     response = client.post(url) if entry.method == "POST" else client.get(url)
     assert response.status_code == entry.expected[role], url
     if (
@@ -193,6 +217,10 @@ STATE_CHANGING = {
     "web:organiser-invitees": "organiser",
     "web:organiser-send-invitations": "organiser",
     "web:organiser-check-in": "organiser",
+    "web:organiser-sessions": "organiser",
+    "web:organiser-deadline": "organiser",
+    "web:organiser-schedule": "organiser",
+    "web:organiser-schedule-decide": "organiser",
     "web:invitee": "invitee_a",
     "web:invitee-withdraw": "invitee_a",
     "web:login": "anonymous",
@@ -221,7 +249,8 @@ def test_a_post_without_csrf_token_is_refused(name: str, world: dict[str, object
         models.ProgrammeVersion.objects.count(),
         models.Invitee.objects.count(),
     )
-    response = client.post(reverse(name, kwargs=_kwargs(name, token)), {"action": "save", "attending": "no"})
+    url = reverse(name, kwargs=_kwargs(name, token, int(str(world["run"]))))
+    response = client.post(url, {"action": "save", "attending": "no"})
     assert response.status_code == 403
     after = (
         models.Registration.objects.count(),

@@ -35,6 +35,7 @@ class Reason(StrEnum):
     INVITED = "invited"  # the audience names their pillar, role, portfolio or organisation
     PORTFOLIO = "portfolio"  # their portfolio is one of the group's keywords
     FILE = "file"  # stated in an interests file
+    REGISTERED = "registered"  # registered for it (the web app)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,20 @@ organiser_urls = [
     path("<slug:slug>/export/<str:what>.<str:fmt>", organiser.export, name="organiser-export"),
     path("<slug:slug>/check-in/", organiser.check_in, name="organiser-check-in"),
     path("<slug:slug>/badges.pdf", organiser.badge_sheet, name="organiser-badges"),
+    path("<slug:slug>/sessions/", organiser.sessions, name="organiser-sessions"),
+    path("<slug:slug>/deadline/", organiser.deadline, name="organiser-deadline"),
+    path("<slug:slug>/schedule/", organiser.schedule_start, name="organiser-schedule"),
+    path("<slug:slug>/schedule/<int:run_id>/", organiser.schedule_run, name="organiser-schedule-run"),
+    path(
+        "<slug:slug>/schedule/<int:run_id>/progress.json",
+        organiser.schedule_progress,
+        name="organiser-schedule-progress",
+    ),
+    path(
+        "<slug:slug>/schedule/<int:run_id>/decision/",
+        organiser.schedule_decide,
+        name="organiser-schedule-decide",
+    ),
 ]
 
 invitee_urls = [

@@ -1,7 +1,7 @@
 """The tables of the web app, one file per concept; import them from here."""
 
 from netwerkdag.web.models.audit import AuditEntry, RateLimit
-from netwerkdag.web.models.events import Event, Organiser, ProgrammeVersion, Seats
+from netwerkdag.web.models.events import Event, Organiser, ProgrammeVersion, SchedulingRun, Seats
 from netwerkdag.web.models.invitees import Invitation, Invitee, Registration, WaitingEntry
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "ProgrammeVersion",
     "RateLimit",
     "Registration",
+    "SchedulingRun",
     "Seats",
     "WaitingEntry",
 ]

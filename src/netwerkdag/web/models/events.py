@@ -107,3 +107,39 @@ class Seats(models.Model):
     @property
     def left(self) -> int | None:
         return None if self.capacity is None else max(self.capacity - self.taken, 0)
+
+
+class SchedulingRun(models.Model):
+    """The scheduler run in the background for an event's draft: its progress while it works (written to
+    this row, so that any app server can show it), then its plan, which an organiser accepts or rejects."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+        ACCEPTED = "accepted", "accepted"
+        REJECTED = "rejected", "rejected"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="scheduling_runs")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    time_limit = models.FloatField()
+    #: The draft it started from; a plan for an older draft cannot be accepted.
+    source_document = models.TextField()
+    #: While it runs: {"objective", "bound", "seconds"}; at the end the solver's summary.
+    progress = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    plan_document = models.TextField(blank=True, default="")
+    message = models.TextField(blank=True, default="")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.event.slug} run {self.pk} ({self.status})"

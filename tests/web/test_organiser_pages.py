@@ -234,3 +234,27 @@ def test_the_registration_deadline(organiser: Client, day: models.Event, make_in
     person.refresh_from_db()
     with pytest.raises(registration.RegistrationClosed):
         registration.choose(person, "ronde-1", "pijler-sociaal")
+
+
+def test_a_link_is_revoked_or_replaced(
+    organiser: Client, day: models.Event, make_invitee: MakeInvitee
+) -> None:
+    person, token = make_invitee()
+    assert Client().get(f"/uitnodiging/{token}/").status_code == 200
+    organiser.post("/organisatie/g40-haarlem-2023/link/", {"invitee": person.pk, "do": "send"})
+    assert Client().get(f"/uitnodiging/{token}/").status_code == 404  # the old link stopped
+    new = re.search(r"/uitnodiging/([A-Za-z0-9_-]+)/", mail.outbox[-1].body).group(1)  # type: ignore[union-attr]
+    assert Client().get(f"/uitnodiging/{new}/").status_code == 200
+    organiser.post("/organisatie/g40-haarlem-2023/link/", {"invitee": person.pk, "do": "revoke"})
+    assert Client().get(f"/uitnodiging/{new}/").status_code == 404
+
+
+def test_catering_counts_the_parts_people_join(
+    organiser: Client, day: models.Event, make_invitee: MakeInvitee
+) -> None:
+    for _ in range(3):
+        registration.choose(make_invitee()[0], "session:lunch-gezamenlijk", "lunch-gezamenlijk")
+    registration.choose(make_invitee()[0], "session:borrel-afsluiting", "borrel-afsluiting")
+    page = organiser.get("/organisatie/g40-haarlem-2023/").content.decode()
+    assert re.search(r"<dt>Lunch</dt> <dd>3</dd>", page)
+    assert re.search(r"<dt>Borrel</dt> <dd>1</dd>", page)

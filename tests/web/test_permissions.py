@@ -69,6 +69,8 @@ MATRIX: dict[str, Entry] = {
     "web:organiser-draft": Entry("GET", organiser_only(200)),
     "web:organiser-invitees": Entry("GET", organiser_only(200)),
     "web:organiser-send-invitations": Entry("POST", organiser_only(303)),
+    # Without an invitee in the form: 404 for the organiser too.
+    "web:organiser-link": Entry("POST", organiser_only(404)),
     "web:organiser-export": Entry("GET", organiser_only(200)),
     "web:organiser-check-in": Entry("GET", organiser_only(200)),
     "web:organiser-badges": Entry("GET", organiser_only(200)),
@@ -216,6 +218,7 @@ STATE_CHANGING = {
     "web:organiser-import-file": "organiser",
     "web:organiser-invitees": "organiser",
     "web:organiser-send-invitations": "organiser",
+    "web:organiser-link": "organiser",
     "web:organiser-check-in": "organiser",
     "web:organiser-sessions": "organiser",
     "web:organiser-deadline": "organiser",

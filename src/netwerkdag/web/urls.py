@@ -19,6 +19,7 @@ organiser_urls = [
     path("<slug:slug>/event.yaml", organiser.download_draft, name="organiser-draft"),
     path("<slug:slug>/invitees/", organiser.import_invitees, name="organiser-invitees"),
     path("<slug:slug>/invitations/", organiser.send_invitations, name="organiser-send-invitations"),
+    path("<slug:slug>/link/", organiser.link, name="organiser-link"),
     path("<slug:slug>/export/<str:what>.<str:fmt>", organiser.export, name="organiser-export"),
     path("<slug:slug>/check-in/", organiser.check_in, name="organiser-check-in"),
     path("<slug:slug>/badges.pdf", organiser.badge_sheet, name="organiser-badges"),

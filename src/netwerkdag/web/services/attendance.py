@@ -28,6 +28,8 @@ class Catering:
     attending: int
     declined: int
     unknown: int
+    #: The parts one joins or not (lunch, the board meeting, drinks), each with how many joined.
+    parts: tuple[tuple[str, int], ...]
     dietary: tuple[str, ...]
     accessibility: tuple[str, ...]
 
@@ -82,6 +84,10 @@ def catering(event: models.Event) -> Catering:
         counts.get("yes", 0),
         counts.get("no", 0),
         counts.get("unknown", 0),
+        tuple(
+            (row.title, row.taken)
+            for row in models.Seats.objects.filter(event=event, active=True, slot__startswith="session:")
+        ),
         tuple(d for d in attending.exclude(dietary="").values_list("dietary", flat=True)),
         tuple(a for a in attending.exclude(accessibility="").values_list("accessibility", flat=True)),
     )

@@ -335,6 +335,28 @@ def send_invitations(request: HttpRequest, event: models.Event) -> HttpResponse:
     return HttpResponseRedirect(reverse("web:organiser-invitees", args=[event.slug]), status=303)
 
 
+@require_POST
+@for_organiser
+def link(request: HttpRequest, event: models.Event) -> HttpResponse:
+    """Send one invitee a new link (the old one stops working), or revoke their link."""
+    person = models.Invitee.objects.filter(event=event, pk=request.POST.get("invitee") or 0).first()
+    if person is None or person.anonymised_at is not None:
+        raise Http404("no such invitee")
+    if request.POST.get("do") == "send" and person.email:
+        token = invitations.invite(person)
+        if mail.send_invitation(person, invitations.link(token)):
+            models.Invitation.objects.filter(token_hash=invitations.token_hash(token)).update(
+                sent_at=timezone.now()
+            )
+        audit(request, event, "new-link", invitee=person.pk)
+        messages.success(request, i18n.gettext("A new link is sent to %(name)s.", name=person.name))
+    else:
+        invitations.revoke(person)
+        audit(request, event, "revoke-link", invitee=person.pk)
+        messages.success(request, i18n.gettext("The link of %(name)s no longer works.", name=person.name))
+    return HttpResponseRedirect(reverse("web:organiser-invitees", args=[event.slug]), status=303)
+
+
 def _export(request: HttpRequest, event: models.Event, what: str, fmt: str) -> HttpResponse:
     core = programme.published_event(event)
     if what == "attendance":

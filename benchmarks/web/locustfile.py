@@ -1,0 +1,164 @@
+"""Locust users for the web benchmark. Run benchmarks/web/run.py, which starts the server, prepares the
+day and runs locust on this file with one of these user classes:
+
+- ``ProgrammePage`` and ``ScheduleJson``: throughput of the public programme page and of its
+  schedule.json; each user asks again as soon as it has its answer (no think time).
+- ``Invitee``: one invitee per user, following the plan in the JSON file named by $NETWERKDAG_BENCH_PLAN
+  (written by run.py): at its start time the invitee opens the personal page, thinks, posts their choices
+  once and is done. Locust stops when every invitee is done (or at --run-time, whichever comes first).
+
+Every request is recorded (start, latency, status, error) and written as JSON to the file named by
+$NETWERKDAG_BENCH_SAMPLES when locust quits, so that run.py computes exact percentiles and tells 303
+(registered) and 409 (a chosen session is full: a clean answer) from errors (5xx, connection errors, any
+other answer). A 409 is marked a success for locust, so locust's own failure count is the error count.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import gevent
+from locust import FastHttpUser, HttpUser, constant, events, task
+from locust.env import Environment
+from locust.exception import StopUser
+
+EVENT = "g40-haarlem-2023"
+PLAN_ENV = "NETWERKDAG_BENCH_PLAN"
+SAMPLES_ENV = "NETWERKDAG_BENCH_SAMPLES"
+INVITEE_NAME = "/uitnodiging/[token]/"
+FULL_TEXT = "is vol"  # the 409 page names the full session: "… is vol"
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+#: One request: method, name, start (s after the test started), latency (ms), HTTP status (0 when there
+#: was no answer), error ("" when locust counted it a success).
+Sample = tuple[str, str, float, float, int, str]
+
+
+@dataclass
+class Record:
+    wall0: float = field(default_factory=time.time)
+    mono0: float = field(default_factory=time.monotonic)
+    samples: list[Sample] = field(default_factory=list)
+    started: int = 0
+    done: int = 0
+
+
+RECORD = Record()
+_plan: list[dict[str, Any]] = []
+_next_journey = itertools.count()
+
+
+@events.init.add_listener
+def _load_plan(environment: Environment, **_: Any) -> None:
+    path = os.environ.get(PLAN_ENV)
+    if path:
+        _plan.extend(json.loads(Path(path).read_text())["journeys"])
+
+
+@events.test_start.add_listener
+def _start(environment: Environment, **_: Any) -> None:
+    RECORD.wall0, RECORD.mono0 = time.time(), time.monotonic()
+    if Invitee in environment.user_classes:
+        gevent.spawn(_quit_when_all_done, environment)
+
+
+def _quit_when_all_done(environment: Environment) -> None:
+    while RECORD.done < len(_plan):
+        gevent.sleep(0.25)
+    assert environment.runner is not None
+    environment.runner.quit()
+
+
+@events.request.add_listener
+def _record(
+    request_type: str,
+    name: str,
+    response_time: float,
+    response: Any = None,
+    exception: BaseException | None = None,
+    start_time: float | None = None,
+    **_: Any,
+) -> None:
+    status = int(getattr(response, "status_code", 0) or 0)
+    started = (start_time if start_time is not None else time.time()) - RECORD.wall0
+    error = "" if exception is None else f"{type(exception).__name__}: {exception}"[:300]
+    RECORD.samples.append((request_type, name, round(started, 4), round(float(response_time), 3), status, error))
+
+
+@events.quitting.add_listener
+def _write_samples(environment: Environment, **_: Any) -> None:
+    path = os.environ.get(SAMPLES_ENV)
+    if not path:
+        return
+    data = {
+        "wall0": RECORD.wall0,
+        "planned": len(_plan),
+        "started": RECORD.started,
+        "done": RECORD.done,
+        "samples": RECORD.samples,
+    }
+    Path(path).write_text(json.dumps(data))
+
+
+class ProgrammePage(FastHttpUser):
+    wait_time = constant(0)
+
+    @task
+    def programme(self) -> None:
+        self.client.get(f"/{EVENT}/", name=f"/{EVENT}/")
+
+
+class ScheduleJson(FastHttpUser):
+    wait_time = constant(0)
+
+    @task
+    def schedule(self) -> None:
+        self.client.get(f"/{EVENT}/schedule.json", name=f"/{EVENT}/schedule.json")
+
+
+class Invitee(HttpUser):
+    """One person from the plan: open the link at the planned moment, think, register, done."""
+
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        index = next(_next_journey)
+        if index >= len(_plan):
+            raise StopUser()
+        self.journey = _plan[index]
+
+    @task
+    def register(self) -> None:
+        try:
+            self._journey()
+        finally:
+            RECORD.done += 1
+        raise StopUser()
+
+    def _journey(self) -> None:
+        journey = self.journey
+        gevent.sleep(max(0.0, RECORD.mono0 + float(journey["at"]) - time.monotonic()))
+        RECORD.started += 1
+        path = f"/uitnodiging/{journey['token']}/"
+        with self.client.get(path, name=INVITEE_NAME, catch_response=True) as page:
+            found = CSRF_INPUT.search(page.text or "") if page.status_code == 200 else None
+            if found is None:
+                page.failure(f"HTTP {page.status_code} without the form")
+                return
+            page.success()
+        gevent.sleep(float(journey["think"]))
+        form = {**journey["form"], "csrfmiddlewaretoken": found.group(1)}
+        with self.client.post(
+            path, data=form, name=INVITEE_NAME, allow_redirects=False, catch_response=True
+        ) as answer:
+            if answer.status_code == 303 or (answer.status_code == 409 and FULL_TEXT in (answer.text or "")):
+                answer.success()
+            else:
+                answer.failure(f"HTTP {answer.status_code}")

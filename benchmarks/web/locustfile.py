@@ -89,7 +89,9 @@ def _record(
     status = int(getattr(response, "status_code", 0) or 0)
     started = (start_time if start_time is not None else time.time()) - RECORD.wall0
     error = "" if exception is None else f"{type(exception).__name__}: {exception}"[:300]
-    RECORD.samples.append((request_type, name, round(started, 4), round(float(response_time), 3), status, error))
+    RECORD.samples.append(
+        (request_type, name, round(started, 4), round(float(response_time), 3), status, error)
+    )
 
 
 @events.quitting.add_listener

@@ -77,3 +77,28 @@ def test_forget_anonymises_after_the_retention_period(
     assert person.organisation == "Gemeente Voorbeeld"  # what the network learns from stays
     assert models.Registration.objects.filter(invitee=person).count() == 1
     assert privacy.anonymise_past_events() == 0  # twice changes nothing
+
+
+def _serve(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "NETWERKDAG_DATA_DIR")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "netwerkdag.cli", "serve", "--data-dir", str(tmp_path / "data"), "--port", "1"],
+        env=environment, capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+
+
+def test_serve_explains_an_unreachable_database(tmp_path: Path) -> None:
+    result = _serve(tmp_path, DATABASE_URL="postgres://nobody@127.0.0.1:1/none")
+    assert result.returncode == 1
+    assert "cannot use the database" in result.stderr
+    assert "check DATABASE_URL" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_explains_a_data_directory_it_cannot_make(tmp_path: Path) -> None:
+    (tmp_path / "data").write_text("a file where the folder should be")
+    result = _serve(tmp_path)
+    assert result.returncode == 1
+    assert "cannot use the data directory" in result.stderr
+    assert "Traceback" not in result.stderr

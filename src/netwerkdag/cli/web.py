@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from netwerkdag.cli.app import app, err, guarded, out
+from netwerkdag.core.problems import NetwerkdagError, Problem
 
 HostOption = Annotated[str, typer.Option("--host", help="Address to listen on.")]
 PortOption = Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)]
@@ -35,8 +36,34 @@ def _start(data_dir: Path | None, host: str = "127.0.0.1", port: int = 8000) -> 
     os.environ.setdefault("NETWERKDAG_BASE_URL", f"http://{host}:{port}")
     from netwerkdag.web.server import configure, prepare
 
-    configure(str(data_dir) if data_dir is not None else None)
-    prepare()
+    def start() -> None:
+        try:
+            configure(str(data_dir) if data_dir is not None else None)
+            prepare()
+        except OSError as exc:  # the data directory cannot be made or written
+            raise NetwerkdagError(
+                Problem(
+                    "cannot-start",
+                    f"cannot use the data directory: {exc}",
+                    (),
+                    "choose a folder you can write to with --data-dir",
+                )
+            ) from None
+        except Exception as exc:
+            from django.db import DatabaseError
+
+            if not isinstance(exc, DatabaseError):
+                raise
+            raise NetwerkdagError(
+                Problem(
+                    "database-unreachable",
+                    "cannot use the database: " + " ".join(str(exc).split()),
+                    (),
+                    "check DATABASE_URL (postgres://user@host:5432/name), or unset it to use SQLite",
+                )
+            ) from None
+
+    guarded(start)
 
 
 @app.command()

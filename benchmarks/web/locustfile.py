@@ -8,7 +8,8 @@ day and runs locust on this file with one of these user classes:
   once and is done. Locust stops when every invitee is done (or at --run-time, whichever comes first).
 
 Every request is recorded (start, latency, status, error) and written as JSON to the file named by
-$NETWERKDAG_BENCH_SAMPLES when locust quits, so that run.py computes exact percentiles and tells 303
+$NETWERKDAG_BENCH_SAMPLES when locust quits, with the CPU seconds used from the start of the test to its
+end by locust, by the server (the process tree of $NETWERKDAG_BENCH_SERVER_PID) and by the whole machine, so that run.py computes exact percentiles and tells 303
 (registered) and 409 (a chosen session is full: a clean answer) from errors (5xx, connection errors, any
 other answer). A 409 is marked a success for locust, so locust's own failure count is the error count.
 """
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import gevent
+import psutil
 from locust import FastHttpUser, HttpUser, constant, events, task
 from locust.env import Environment
 from locust.exception import StopUser
@@ -32,6 +34,7 @@ from locust.exception import StopUser
 EVENT = "g40-haarlem-2023"
 PLAN_ENV = "NETWERKDAG_BENCH_PLAN"
 SAMPLES_ENV = "NETWERKDAG_BENCH_SAMPLES"
+SERVER_PID_ENV = "NETWERKDAG_BENCH_SERVER_PID"
 INVITEE_NAME = "/uitnodiging/[token]/"
 FULL_TEXT = "is vol"  # the 409 page names the full session: "… is vol"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -48,6 +51,8 @@ class Record:
     samples: list[Sample] = field(default_factory=list)
     started: int = 0
     done: int = 0
+    cpu_start: dict[str, float] = field(default_factory=dict)
+    cpu_end: dict[str, float] = field(default_factory=dict)
 
 
 RECORD = Record()
@@ -62,8 +67,30 @@ def _load_plan(environment: Environment, **_: Any) -> None:
         _plan.extend(json.loads(Path(path).read_text())["journeys"])
 
 
+def _cpu_seconds() -> dict[str, float]:
+    """Wall clock and CPU seconds so far: this process, the server's process tree, every core."""
+    machine = psutil.cpu_times()
+    seconds = {
+        "wall": time.monotonic(),
+        "locust": time.process_time(),
+        "machine": sum(machine) - machine.idle - getattr(machine, "iowait", 0.0),
+    }
+    pid = os.environ.get(SERVER_PID_ENV)
+    if pid:
+        server = psutil.Process(int(pid))
+        seconds["server"] = 0.0
+        for process in [server, *server.children(recursive=True)]:
+            try:
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            seconds["server"] += times.user + times.system
+    return seconds
+
+
 @events.test_start.add_listener
 def _start(environment: Environment, **_: Any) -> None:
+    RECORD.cpu_start = _cpu_seconds()
     RECORD.wall0, RECORD.mono0 = time.time(), time.monotonic()
     if Invitee in environment.user_classes:
         gevent.spawn(_quit_when_all_done, environment)
@@ -74,6 +101,11 @@ def _quit_when_all_done(environment: Environment) -> None:
         gevent.sleep(0.25)
     assert environment.runner is not None
     environment.runner.quit()
+
+
+@events.test_stopping.add_listener
+def _stopping(environment: Environment, **_: Any) -> None:
+    RECORD.cpu_end = _cpu_seconds()
 
 
 @events.request.add_listener
@@ -104,6 +136,7 @@ def _write_samples(environment: Environment, **_: Any) -> None:
         "planned": len(_plan),
         "started": RECORD.started,
         "done": RECORD.done,
+        "cpu_s": {k: v - RECORD.cpu_start[k] for k, v in RECORD.cpu_end.items() if k in RECORD.cpu_start},
         "samples": RECORD.samples,
     }
     Path(path).write_text(json.dumps(data))

@@ -8,10 +8,11 @@ day and runs locust on this file with one of these user classes:
   once and is done. Locust stops when every invitee is done (or at --run-time, whichever comes first).
 
 Every request is recorded (start, latency, status, error) and written as JSON to the file named by
-$NETWERKDAG_BENCH_SAMPLES when locust quits, with the CPU seconds used from the start of the test to its
-end by locust, by the server (the process tree of $NETWERKDAG_BENCH_SERVER_PID) and by the whole machine, so that run.py computes exact percentiles and tells 303
+$NETWERKDAG_BENCH_SAMPLES when locust quits, so that run.py computes exact percentiles and tells 303
 (registered) and 409 (a chosen session is full: a clean answer) from errors (5xx, connection errors, any
 other answer). A 409 is marked a success for locust, so locust's own failure count is the error count.
+The file also holds the CPU seconds used from the start of the test to its end by locust, by the server
+(the process tree of $NETWERKDAG_BENCH_SERVER_PID) and by the whole machine.
 """
 
 from __future__ import annotations
@@ -142,6 +143,12 @@ def _write_samples(environment: Environment, **_: Any) -> None:
     Path(path).write_text(json.dumps(data))
 
 
+def _cause(response: Any) -> str:
+    """The connection error behind a response without an answer (status 0), if any."""
+    error = getattr(response, "error", None)
+    return f" ({type(error).__name__}: {error})" if error else ""
+
+
 class ProgrammePage(FastHttpUser):
     wait_time = constant(0)
 
@@ -185,7 +192,7 @@ class Invitee(HttpUser):
         with self.client.get(path, name=INVITEE_NAME, catch_response=True) as page:
             found = CSRF_INPUT.search(page.text or "") if page.status_code == 200 else None
             if found is None:
-                page.failure(f"HTTP {page.status_code} without the form")
+                page.failure(f"HTTP {page.status_code} without the form{_cause(page)}")
                 return
             page.success()
         gevent.sleep(float(journey["think"]))
@@ -196,4 +203,4 @@ class Invitee(HttpUser):
             if answer.status_code == 303 or (answer.status_code == 409 and FULL_TEXT in (answer.text or "")):
                 answer.success()
             else:
-                answer.failure(f"HTTP {answer.status_code}")
+                answer.failure(f"HTTP {answer.status_code}{_cause(answer)}")

@@ -55,7 +55,6 @@ import os
 import platform
 import random
 import re
-import resource
 import shlex
 import sqlite3
 import statistics
@@ -87,6 +86,7 @@ LOCUST = Path(sys.executable).parent / "locust"
 POSTGRES_ENV = "NETWERKDAG_TEST_DATABASE_URL"
 PLAN_ENV = "NETWERKDAG_BENCH_PLAN"  # read by locustfile.py
 SAMPLES_ENV = "NETWERKDAG_BENCH_SAMPLES"  # written by locustfile.py
+SERVER_PID_ENV = "NETWERKDAG_BENCH_SERVER_PID"  # the server whose CPU time locustfile.py measures
 
 EVENT = "g40-haarlem-2023"
 #: `live.py setup` sets one session's capacity; this is the example's own (Zaal 2, 40 seats).
@@ -103,7 +103,7 @@ SPAWN_RATE_MAX = 100.0  # locust warns above 100 users/s
 NOT_SLOTS = {"attending", "language", "consent", "confirm"}
 CHOICE_INPUT = re.compile(r'<input type="(?:radio|checkbox)" name="([^"]+)" value="([^"]*)"')
 
-console = Console(width=None if sys.stdout.isatty() else 150)
+console = Console(width=None if sys.stdout.isatty() else 170)
 
 
 @dataclass(frozen=True)
@@ -160,65 +160,20 @@ def machine() -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class CpuUse:
-    """CPU seconds over one locust run; divided by wall seconds they are cores in use."""
-
-    wall_s: float
-    server_s: float  # the gunicorn master and workers
-    client_s: float  # locust
-    machine_s: float  # every core busy, whoever used it (PostgreSQL, other users of the machine, …)
-
-    def cores(self) -> dict[str, float]:
-        wall = max(self.wall_s, 1e-9)
-        other = self.machine_s - self.server_s - self.client_s
-        return {
-            "server": round(self.server_s / wall, 2),
-            "locust": round(self.client_s / wall, 2),
-            "other": round(max(0.0, other) / wall, 2),
-            "machine": round(self.machine_s / wall, 2),
-        }
-
-
-class CpuMeter:
-    def __init__(self, server_pid: int) -> None:
-        self.server = psutil.Process(server_pid)
-
-    def _server_s(self) -> float:
-        total = 0.0
-        for process in [self.server, *self.server.children(recursive=True)]:
-            try:
-                times = process.cpu_times()
-            except psutil.NoSuchProcess:
-                continue
-            total += times.user + times.system
-        return total
-
-    @staticmethod
-    def _client_s() -> float:
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # subprocesses waited for: locust
-        return usage.ru_utime + usage.ru_stime
-
-    @staticmethod
-    def _machine_s() -> float:
-        times = psutil.cpu_times()
-        idle = times.idle + getattr(times, "iowait", 0.0)
-        return sum(times) - idle
-
-    @contextmanager
-    def measure(self) -> Iterator[list[CpuUse]]:
-        """Yields a list that holds the CpuUse when the block has ended."""
-        box: list[CpuUse] = []
-        wall, server, client, busy = time.monotonic(), self._server_s(), self._client_s(), self._machine_s()
-        yield box
-        box.append(
-            CpuUse(
-                wall_s=time.monotonic() - wall,
-                server_s=self._server_s() - server,
-                client_s=self._client_s() - client,
-                machine_s=self._machine_s() - busy,
-            )
-        )
+def cores(cpu_s: dict[str, float]) -> dict[str, float | None]:
+    """CPU seconds over a run (locustfile.py measures them from its start to its end) as cores in use;
+    "other" is the machine's busy time that neither the server nor locust used (PostgreSQL, the rest of
+    the machine)."""
+    wall = cpu_s.get("wall") or 0.0
+    if wall <= 0:
+        return {"server": None, "locust": None, "other": None, "machine": None}
+    server, locust, machine = cpu_s.get("server", 0.0), cpu_s.get("locust", 0.0), cpu_s.get("machine", 0.0)
+    return {
+        "server": round(server / wall, 2),
+        "locust": round(locust / wall, 2),
+        "other": round(max(0.0, machine - server - locust) / wall, 2),
+        "machine": round(machine / wall, 2),
+    }
 
 
 # --- the server and its database -------------------------------------------------------------------------
@@ -292,14 +247,12 @@ class LocustRun:
     samples: list[list[Any]]
     meta: dict[str, Any]
     locust: list[dict[str, Any]]
-    cpu: CpuUse
     cpu_warnings: int
     output: Path
 
 
 def run_locust(
     server: LiveServer,
-    meter: CpuMeter,
     workdir: Path,
     label: str,
     user_class: str,
@@ -310,7 +263,7 @@ def run_locust(
 ) -> LocustRun:
     samples = workdir / f"{label}-samples.json"
     output = workdir / f"{label}-locust.log"
-    env = {**os.environ, SAMPLES_ENV: str(samples)}
+    env = {**os.environ, SAMPLES_ENV: str(samples), SERVER_PID_ENV: str(server.process.pid)}
     if plan is not None:
         env[PLAN_ENV] = str(plan)
     command = [
@@ -320,7 +273,7 @@ def run_locust(
         "--json-file", str(workdir / f"{label}-locust"), "--only-summary", "--exit-code-on-error", "0",
         user_class,
     ]  # fmt: skip
-    with meter.measure() as cpu, output.open("wb") as sink:
+    with output.open("wb") as sink:
         code = subprocess.run(command, env=env, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT, check=False)
     text = output.read_text(errors="replace")
     if code.returncode != 0 or not samples.exists():
@@ -331,7 +284,7 @@ def run_locust(
     entries = json.loads(stats.read_text()) if stats.exists() else []
     samples_list = data.pop("samples")
     return LocustRun(
-        samples_list, data, [own_figures(e) for e in entries], cpu[0], text.count("CPU usage above"), output
+        samples_list, data, [own_figures(e) for e in entries], text.count("CPU usage above"), output
     )
 
 
@@ -404,8 +357,8 @@ def throughput_result(run: LocustRun, phase: str, path: str, log: dict[str, int]
         "path": path,
         **figures,
         "server_log": log,
-        "cpu_cores": run.cpu.cores(),
-        "cpu_s": run.cpu.__dict__,
+        "cpu_cores": cores(run.meta.get("cpu_s", {})),
+        "cpu_s": {k: round(v, 2) for k, v in run.meta.get("cpu_s", {}).items()},
         "locust_cpu_warnings": run.cpu_warnings,
         "locust": run.locust,
         "target": f">= {TARGET_RPS:g} requests/s, 0 errors",
@@ -451,8 +404,8 @@ def registration_result(run: LocustRun, shape: Shape, log: dict[str, int]) -> di
         "get": get_figures,
         "errors": errors,
         "server_log": log,
-        "cpu_cores": run.cpu.cores(),
-        "cpu_s": run.cpu.__dict__,
+        "cpu_cores": cores(run.meta.get("cpu_s", {})),
+        "cpu_s": {k: round(v, 2) for k, v in run.meta.get("cpu_s", {}).items()},
         "locust_cpu_warnings": run.cpu_warnings,
         "locust": run.locust,
         "target": f"all {shape.invitees} registered in {shape.window_s:g} s, p95 < {TARGET_P95_MS:g} ms "
@@ -492,7 +445,6 @@ def run_backend(
     data_dir.mkdir(parents=True, exist_ok=True)
     console.print(f"[bold]{backend}[/]: starting the server in {data_dir}")
     with live_server(data_dir, database_url) as server:
-        meter = CpuMeter(server.process.pid)
         workers = len(psutil.Process(server.process.pid).children(recursive=True))
         started = time.monotonic()
         setup = json.loads(
@@ -515,7 +467,6 @@ def run_backend(
                 console.print(f"  throughput {phase}: {args.users} users for {args.duration:g} s")
                 run = run_locust(
                     server,
-                    meter,
                     workdir,
                     f"{backend}-throughput-{phase.replace('.', '-')}",
                     user_class,
@@ -538,7 +489,6 @@ def run_backend(
             )
             run = run_locust(
                 server,
-                meter,
                 workdir,
                 f"{backend}-registration",
                 "Invitee",

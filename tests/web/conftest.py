@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
@@ -60,6 +61,16 @@ def set_capacity(event: models.Event, session_id: str, capacity: int) -> models.
     row.capacity = capacity
     row.save()
     return row
+
+
+@pytest.fixture
+def organiser(day: models.Event) -> Client:
+    """A client logged in as the organiser of the day."""
+    user = User.objects.create(username="olga")
+    models.Organiser.objects.create(event=day, user=user)
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 @pytest.fixture

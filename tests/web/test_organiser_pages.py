@@ -11,7 +11,6 @@ import subprocess
 import sys
 
 import pytest
-from django.contrib.auth.models import User
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -22,15 +21,6 @@ from netwerkdag.web import models
 from netwerkdag.web.services import registration
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organiser(day: models.Event) -> Client:
-    user = User.objects.create(username="olga")
-    models.Organiser.objects.create(event=day, user=user)
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _upload(name: str, data: bytes | str) -> SimpleUploadedFile:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from tests.web.conftest import MakeInvitee
 
@@ -16,15 +15,6 @@ from netwerkdag.web.services import registration, scheduling
 from netwerkdag.web.services.programme import draft_event
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def organiser(day: models.Event) -> Client:
-    user = User.objects.create(username="olga")
-    models.Organiser.objects.create(event=day, user=user)
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _finished(run_id: int, within_s: float = 60) -> models.SchedulingRun:

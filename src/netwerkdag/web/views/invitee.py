@@ -132,9 +132,7 @@ def _render(
 ) -> HttpResponse:
     invitee = invitation.invitee
     event = invitee.event
-    core = published_event(event)
-    if core is None:
-        raise Http404("the programme is not published yet")
+    core = _programme_of(invitee)
     lang = i18n.current()
     return page(
         request,
@@ -250,13 +248,18 @@ def _confirm(invitee: models.Invitee, token: str) -> None:
         )
 
 
+def _programme_of(invitee: models.Invitee) -> CoreEvent:
+    core = published_event(invitee.event)
+    if core is None:
+        raise Http404("the programme is not published yet")
+    return core
+
+
 @require_safe
 @with_invitation
 def invitee_ics(request: HttpRequest, invitation: models.Invitation, token: str) -> HttpResponse:
     invitee = invitation.invitee
-    core = published_event(invitee.event)
-    if core is None:
-        raise Http404("the programme is not published yet")
+    core = _programme_of(invitee)
     return download(
         personal_ical(core, invitee, i18n.current()),
         "text/calendar; charset=utf-8",
@@ -268,9 +271,7 @@ def invitee_ics(request: HttpRequest, invitation: models.Invitation, token: str)
 @with_invitation
 def invitee_pdf(request: HttpRequest, invitation: models.Invitation, token: str) -> HttpResponse:
     invitee = invitation.invitee
-    core = published_event(invitee.event)
-    if core is None:
-        raise Http404("the programme is not published yet")
+    core = _programme_of(invitee)
     lang = i18n.current()
     html = render_to_string(
         "web/personal_print.html",

@@ -75,35 +75,50 @@ def home(request: HttpRequest) -> HttpResponse:
     return private(page(request, "organiser/home.html", {"events": events}))
 
 
+class UploadProblem(Exception):
+    """An upload that cannot be read: the message says what to do."""
+
+
+def _uploaded_text(request: HttpRequest) -> tuple[str, str]:
+    """The text and name of the uploaded event file."""
+    upload = request.FILES.get("file")
+    if upload is None or upload.size > MAX_UPLOAD:
+        raise UploadProblem(i18n.gettext("Choose an event file (YAML, at most 5 MB)."))
+    try:
+        return upload.read().decode("utf-8"), upload.name or "event.yaml"
+    except UnicodeDecodeError:
+        raise UploadProblem(i18n.gettext("The file is not UTF-8 text.")) from None
+
+
+def _event_file_page(
+    request: HttpRequest, template: str, context: dict[str, Any], problems: list[str]
+) -> HttpResponse:
+    return private(
+        page(request, template, {**context, "problems": problems}, status=400 if problems else 200)
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def new_event(request: HttpRequest) -> HttpResponse:
     """Import an event file as a new event (the importer becomes its organiser)."""
-    problems: list[str] = []
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None or upload.size > MAX_UPLOAD:
-            problems = [i18n.gettext("Choose an event file (YAML, at most 5 MB).")]
-        else:
-            try:
-                text = upload.read().decode("utf-8")
-                core = programme.event_from_document(text, upload.name or "event.yaml")
-                existing = models.Event.objects.filter(slug=core.slug).first()
-                if existing is not None and not organises(request.user, existing):
-                    problems = [i18n.gettext("An event with this slug exists and you do not organise it.")]
-                else:
-                    event = programme.import_event(text, upload.name or "event.yaml")
-                    models.Organiser.objects.get_or_create(event=event, user=request.user)
-                    audit(request, event, "import-event", file=upload.name)
-                    messages.success(request, i18n.gettext("The event file is imported as a draft."))
-                    return HttpResponseRedirect(reverse("web:organiser-event", args=[event.slug]), status=303)
-            except UnicodeDecodeError:
-                problems = [i18n.gettext("The file is not UTF-8 text.")]
-            except NetwerkdagError as error:
-                problems = _problems(request, error)
-    return private(
-        page(request, "organiser/new_event.html", {"problems": problems}, status=400 if problems else 200)
-    )
+    if request.method != "POST":
+        return _event_file_page(request, "organiser/new_event.html", {}, [])
+    try:
+        text, name = _uploaded_text(request)
+        core = programme.event_from_document(text, name)
+        existing = models.Event.objects.filter(slug=core.slug).first()
+        if existing is not None and not organises(request.user, existing):
+            raise UploadProblem(i18n.gettext("An event with this slug exists and you do not organise it."))
+        event = programme.import_event(text, name)
+    except UploadProblem as problem:
+        return _event_file_page(request, "organiser/new_event.html", {}, [str(problem)])
+    except NetwerkdagError as error:
+        return _event_file_page(request, "organiser/new_event.html", {}, _problems(request, error))
+    models.Organiser.objects.get_or_create(event=event, user=request.user)
+    audit(request, event, "import-event", file=name)
+    messages.success(request, i18n.gettext("The event file is imported as a draft."))
+    return HttpResponseRedirect(reverse("web:organiser-event", args=[event.slug]), status=303)
 
 
 @require_safe
@@ -242,31 +257,20 @@ def publish(request: HttpRequest, event: models.Event) -> HttpResponse:
 @for_organiser
 def import_file(request: HttpRequest, event: models.Event) -> HttpResponse:
     """Replace the draft with a new version of the event file."""
-    problems: list[str] = []
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None or upload.size > MAX_UPLOAD:
-            problems = [i18n.gettext("Choose an event file (YAML, at most 5 MB).")]
-        else:
-            try:
-                programme.import_event(
-                    upload.read().decode("utf-8"), upload.name or "event.yaml", slug=event.slug
-                )
-                audit(request, event, "import-event", file=upload.name)
-                messages.success(
-                    request, i18n.gettext("The draft is replaced; publish it to make it public.")
-                )
-                return HttpResponseRedirect(reverse("web:organiser-event", args=[event.slug]), status=303)
-            except UnicodeDecodeError:
-                problems = [i18n.gettext("The file is not UTF-8 text.")]
-            except NetwerkdagError as error:
-                problems = _problems(request, error)
-    return page(
-        request,
-        "organiser/import_file.html",
-        {"event": event, "problems": problems},
-        status=400 if problems else 200,
-    )
+    if request.method != "POST":
+        return _event_file_page(request, "organiser/import_file.html", {"event": event}, [])
+    try:
+        text, name = _uploaded_text(request)
+        programme.import_event(text, name, slug=event.slug)
+    except UploadProblem as problem:
+        return _event_file_page(request, "organiser/import_file.html", {"event": event}, [str(problem)])
+    except NetwerkdagError as error:
+        return _event_file_page(
+            request, "organiser/import_file.html", {"event": event}, _problems(request, error)
+        )
+    audit(request, event, "import-event", file=name)
+    messages.success(request, i18n.gettext("The draft is replaced; publish it to make it public."))
+    return HttpResponseRedirect(reverse("web:organiser-event", args=[event.slug]), status=303)
 
 
 @require_safe

@@ -52,8 +52,25 @@ def draft_event(event: models.Event) -> CoreEvent:
 
 
 def published_event(event: models.Event) -> CoreEvent | None:
-    version = event.published
-    return None if version is None else event_from_document(version.document, f"{event.slug}.yaml")
+    version_id = published_version_id(event)
+    return None if version_id is None else version_event(version_id)
+
+
+def published_version_id(event: models.Event) -> int | None:
+    """The id of the event's published version (one small query; versions never change once made)."""
+    return (
+        models.ProgrammeVersion.objects.filter(event=event)
+        .order_by("-number")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+@lru_cache(maxsize=32)
+def version_event(version_id: int) -> CoreEvent:
+    """The programme of a published version, read once per process: a version never changes."""
+    version = models.ProgrammeVersion.objects.select_related("event").get(pk=version_id)
+    return event_from_document(version.document, f"{version.event.slug}.yaml")
 
 
 # --- what takes registrations ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,7 +10,7 @@ from django.shortcuts import render
 
 from netwerkdag.core.event import Event as CoreEvent
 from netwerkdag.web import i18n, models
-from netwerkdag.web.services.programme import published_event
+from netwerkdag.web.services.programme import published_version_id, version_event
 
 
 def page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -17,13 +18,22 @@ def page(request: HttpRequest, template: str, context: dict[str, Any], status: i
     return render(request, f"web/{template}", context, status=status, using="jinja2")
 
 
-def published(slug: str) -> tuple[models.Event, CoreEvent]:
-    """The event of a public URL and its published programme; 404 while nothing is published."""
-    event = models.Event.objects.filter(slug=slug).first()
-    core = None if event is None else published_event(event)
-    if event is None or core is None:
+@dataclass(frozen=True, slots=True)
+class Published:
+    """The event of a public address, the id of its published version and that version's programme."""
+
+    event: models.Event
+    version_id: int
+    core: CoreEvent
+
+
+def published(slug: str) -> Published:
+    """The published programme of a public address; 404 while nothing is published."""
+    event = models.Event.objects.filter(slug=slug).only("pk", "slug", "title").first()
+    version_id = None if event is None else published_version_id(event)
+    if event is None or version_id is None:
         raise Http404("no such programme")
-    return event, core
+    return Published(event, version_id, version_event(version_id))
 
 
 def private(response: HttpResponse, *, secret_address: bool = False) -> HttpResponse:

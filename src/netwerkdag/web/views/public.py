@@ -3,18 +3,20 @@ addresses (frab JSON and XML, iCalendar, the booklet PDF), all from the publishe
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template import engines
+from django.utils import translation
 from django.views.decorators.http import require_safe
+from markupsafe import Markup
 
 from netwerkdag.publish import frab
-from netwerkdag.publish.html import programme_view, session_anchor
+from netwerkdag.publish.html import Programme, programme_view, session_anchor
 from netwerkdag.publish.ical import ical
 from netwerkdag.publish.pdf import render_pdf
 from netwerkdag.web import i18n, models
-from netwerkdag.web.services.programme import event_from_document
+from netwerkdag.web.services.programme import version_event
 from netwerkdag.web.views.common import download, page, published
 
 
@@ -28,78 +30,103 @@ def _seats(event: models.Event) -> dict[str, models.Seats]:
     return {s.session_id: s for s in models.Seats.objects.filter(event=event, active=True)}
 
 
+@lru_cache(maxsize=16)
+def _view(version_id: int, lang: str) -> Programme:
+    return programme_view(version_event(version_id), lang=lang)
+
+
+@lru_cache(maxsize=32)
+def _fragment(version_id: int, lang: str, template: str) -> Markup:
+    """A part of the programme page (the grid, the session descriptions) rendered once per process,
+    version and language: a published version never changes. The places left are added per request."""
+    with translation.override(lang):
+        html = engines["jinja2"].env.get_template(template).render(p=_view(version_id, lang))
+    return Markup(html)  # noqa: S704 - rendered by our autoescaping environment
+
+
+@lru_cache(maxsize=32)
+def _export(version_id: int, what: str, lang: str) -> bytes:
+    core = version_event(version_id)
+    if what == "json":
+        return frab.frab_json_text(core).encode("utf-8")
+    if what == "xml":
+        return frab.frab_xml(core).encode("utf-8")
+    if what == "ics":
+        return ical(core, lang=lang)
+    return render_pdf(core, lang=lang)
+
+
 @require_safe
 def programme(request: HttpRequest, slug: str) -> HttpResponse:
-    event, core = published(slug)
-    lang = i18n.current()
-    seats = _seats(event)
+    found = published(slug)
+    core, lang = found.core, i18n.current()
     slots: dict[str, list[models.Seats]] = {}
-    for row in sorted(seats.values(), key=lambda r: (core.session(r.session_id).start, r.session_id)):
-        if row.capacity is not None and not row.slot.startswith("session:"):
+    rows = models.Seats.objects.filter(event=found.event, active=True, capacity__isnull=False)
+    for row in sorted(rows, key=lambda r: (core.session(r.session_id).start, r.session_id)):
+        if not row.slot.startswith("session:") and core.has_block(row.slot):
             slots.setdefault(row.slot, []).append(row)
-    slot_rows = [(core.block(slot), rows) for slot, rows in slots.items()]
     return page(
         request,
         "programme.html",
-        {"event": event, "p": programme_view(core, lang=lang), "slots": slot_rows, "core": core},
-    )
-
-
-@require_safe
-def session(request: HttpRequest, slug: str, session_id: str) -> HttpResponse:
-    event, core = published(slug)
-    if not core.has_session(session_id):
-        raise Http404("no such session")
-    p = programme_view(core, lang=i18n.current())
-    anchor = session_anchor(session_id)
-    entry = next((d for section in p.sections for d in section.items if d.id == anchor), None)
-    return page(
-        request,
-        "session.html",
         {
-            "event": event,
-            "p": p,
-            "entry": entry,
-            "session": core.session(session_id),
-            "seats": _seats(event).get(session_id),
-            "core": core,
+            "event": found.event,
+            "p": _view(found.version_id, lang),
+            "grid": _fragment(found.version_id, lang, "web/_programme_grid.html"),
+            "sessions": _fragment(found.version_id, lang, "_sessions.html"),
+            "slots": [(core.block(slot), members) for slot, members in slots.items()],
         },
     )
 
 
 @require_safe
+def session(request: HttpRequest, slug: str, session_id: str) -> HttpResponse:
+    found = published(slug)
+    if not found.core.has_session(session_id):
+        raise Http404("no such session")
+    p = _view(found.version_id, i18n.current())
+    anchor = session_anchor(session_id)
+    entry = next((d for section in p.sections for d in section.items if d.id == anchor), None)
+    seats = models.Seats.objects.filter(event=found.event, session_id=session_id, active=True).first()
+    return page(
+        request,
+        "session.html",
+        {
+            "event": found.event,
+            "p": p,
+            "entry": entry,
+            "session": found.core.session(session_id),
+            "seats": seats,
+        },
+    )
+
+
+def _exported(slug: str, what: str, content_type: str, lang: str = "") -> HttpResponse:
+    found = published(slug)
+    response = download(_export(found.version_id, what, lang), content_type)
+    response["ETag"] = f'"v{found.version_id}-{what}-{lang}"'
+    return response
+
+
+@require_safe
 def schedule_json(request: HttpRequest, slug: str) -> HttpResponse:
-    _, core = published(slug)
-    return download(frab.frab_json_text(core).encode("utf-8"), "application/json; charset=utf-8")
+    return _exported(slug, "json", "application/json; charset=utf-8")
 
 
 @require_safe
 def schedule_xml(request: HttpRequest, slug: str) -> HttpResponse:
-    _, core = published(slug)
-    return download(frab.frab_xml(core).encode("utf-8"), "application/xml; charset=utf-8")
+    return _exported(slug, "xml", "application/xml; charset=utf-8")
 
 
 @require_safe
 def schedule_ics(request: HttpRequest, slug: str) -> HttpResponse:
-    _, core = published(slug)
-    return download(ical(core, lang=i18n.current()), "text/calendar; charset=utf-8", f"{slug}.ics")
-
-
-@lru_cache(maxsize=8)
-def _booklet(key: str, document: str, lang: str) -> bytes:
-    del key
-    return render_pdf(event_from_document(document), lang=lang)
+    response = _exported(slug, "ics", "text/calendar; charset=utf-8", i18n.current())
+    response["Content-Disposition"] = f'attachment; filename="{slug}.ics"'
+    return response
 
 
 @require_safe
 def booklet(request: HttpRequest, slug: str) -> HttpResponse:
-    event, _ = published(slug)
-    version = event.published
-    if version is None:  # unpublished between the two reads
-        raise Http404("no such programme")
     lang = i18n.current()
-    key = hashlib.sha256(version.document.encode("utf-8")).hexdigest()
-    data = _booklet(key, version.document, lang)
-    response = download(data, "application/pdf")
+    response = _exported(slug, "pdf", "application/pdf", lang)
     response["Content-Disposition"] = f'inline; filename="{slug}-{lang}.pdf"'
     return response

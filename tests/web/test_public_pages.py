@@ -80,3 +80,18 @@ def test_the_page_has_no_inline_style_or_script(day: models.Event, client: Clien
         assert "<style" not in page
         assert "style=" not in page
         assert "<script" not in page
+
+
+def test_places_left_are_current_on_every_load(
+    day: models.Event, make_invitee: MakeInvitee, client: Client
+) -> None:
+    """The programme page is kept per version and places left; a registration changes what it shows."""
+    set_capacity(day, "thema-veiligheid", 3)
+    assert "nog 3 plaatsen" in client.get("/g40-haarlem-2023/").content.decode()
+    assert "nog 3 plaatsen" in client.get("/g40-haarlem-2023/").content.decode()  # the same page again
+    registration.choose(make_invitee()[0], "ronde-2", "thema-veiligheid")
+    page = client.get("/g40-haarlem-2023/").content.decode()
+    assert "nog 2 plaatsen" in page
+    assert "nog 3 plaatsen" not in page
+    english = client.get("/g40-haarlem-2023/?lang=en").content.decode()
+    assert "2 places left" in english

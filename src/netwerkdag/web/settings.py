@@ -106,12 +106,18 @@ TEMPLATES = [
 ]
 
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "netwerkdag.sqlite3"),
+            # Each worker thread keeps its connection: opening one (and its PRAGMAs) per request cost
+            # a third of the programme page's time.
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # Writers queue on the lock from the first statement on (no upgrade deadlock), wait up to
                 # 20 s for it, and the journal is a write-ahead log so that readers never wait.

@@ -3,8 +3,12 @@ addresses (frab JSON and XML, iCalendar, the booklet PDF), all from the publishe
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from functools import lru_cache
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template import engines
 from django.utils import translation
@@ -56,26 +60,61 @@ def _export(version_id: int, what: str, lang: str) -> bytes:
     return render_pdf(core, lang=lang)
 
 
+#: Programme pages as sent, by (version, language, the places left of every session): the page is a
+#: function of exactly these, so a hit is never stale. Kept per process, the newest few.
+_PAGES: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+_PAGES_LOCK = threading.Lock()
+_PAGES_KEPT = 64
+
+
+def _cached_page(key: tuple[object, ...], render: Callable[[], HttpResponse]) -> HttpResponse:
+    with _PAGES_LOCK:
+        html = _PAGES.get(key)
+        if html is not None:
+            _PAGES.move_to_end(key)
+    if html is not None:
+        return HttpResponse(html, content_type="text/html; charset=utf-8")
+    response = render()
+    if response.status_code == 200:
+        with _PAGES_LOCK:
+            _PAGES[key] = response.content
+            while len(_PAGES) > _PAGES_KEPT:
+                _PAGES.popitem(last=False)
+    return response
+
+
 @require_safe
 def programme(request: HttpRequest, slug: str) -> HttpResponse:
     found = published(slug)
     core, lang = found.core, i18n.current()
-    slots: dict[str, list[models.Seats]] = {}
-    rows = models.Seats.objects.filter(event=found.event, active=True, capacity__isnull=False)
-    for row in sorted(rows, key=lambda r: (core.session(r.session_id).start, r.session_id)):
-        if not row.slot.startswith("session:") and core.has_block(row.slot):
+    rows = [
+        row
+        for row in models.Seats.objects.filter(event=found.event, active=True, capacity__isnull=False)
+        if not row.slot.startswith("session:")
+        and core.has_block(row.slot)
+        and core.has_session(row.session_id)
+    ]
+
+    def render() -> HttpResponse:
+        slots: dict[str, list[models.Seats]] = {}
+        for row in sorted(rows, key=lambda r: (core.session(r.session_id).start, r.session_id)):
             slots.setdefault(row.slot, []).append(row)
-    return page(
-        request,
-        "programme.html",
-        {
-            "event": found.event,
-            "p": _view(found.version_id, lang),
-            "grid": _fragment(found.version_id, lang, "web/_programme_grid.html"),
-            "sessions": _fragment(found.version_id, lang, "_sessions.html"),
-            "slots": [(core.block(slot), members) for slot, members in slots.items()],
-        },
-    )
+        return page(
+            request,
+            "programme.html",
+            {
+                "event": found.event,
+                "p": _view(found.version_id, lang),
+                "grid": _fragment(found.version_id, lang, "web/_programme_grid.html"),
+                "sessions": _fragment(found.version_id, lang, "_sessions.html"),
+                "slots": [(core.block(slot), members) for slot, members in slots.items()],
+            },
+        )
+
+    if request.COOKIES.get("messages") or request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+        return render()  # a note to show, or someone logged in: rendered for them alone
+    places = tuple(sorted((r.session_id, r.capacity, r.taken) for r in rows))
+    return _cached_page((found.version_id, lang, places), render)
 
 
 @require_safe

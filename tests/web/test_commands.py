@@ -100,3 +100,17 @@ def test_serve_explains_a_data_directory_it_cannot_make(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "cannot use the data directory" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_wishes_are_deleted_once_the_event_is_over(day: models.Event, make_invitee: MakeInvitee) -> None:
+    person, _ = make_invitee(
+        dietary="notenallergie", accessibility="rolstoel", special_consent_at=timezone.now()
+    )
+    models.Event.objects.filter(pk=day.pk).update(ends_at=timezone.now() + timedelta(days=1))
+    assert privacy.delete_wishes_of_past_events() == 0  # the day is still to come
+    models.Event.objects.filter(pk=day.pk).update(ends_at=timezone.now() - timedelta(hours=1))
+    assert privacy.delete_wishes_of_past_events() == 1
+    person.refresh_from_db()
+    assert (person.dietary, person.accessibility, person.special_consent_at) == ("", "", None)
+    assert person.name.startswith("Test Persoon")  # the rest waits for the retention period

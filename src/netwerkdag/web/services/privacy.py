@@ -1,7 +1,7 @@
 """Personal data as the AVG (GDPR) expects: a person may withdraw (their seats go to those waiting, their
-data is erased), and a configurable number of days after the event (default 90) every invitee of it is
-anonymised. What stays is what the network learns from: the organisation, the role and the sessions
-attended, without a name."""
+data is erased); dietary and accessibility wishes are deleted once the event is over; and a configurable
+number of days after the event (default 90) every invitee of it is anonymised. What stays is what the
+network learns from: the organisation, the role and the sessions attended, without a name."""
 
 from __future__ import annotations
 
@@ -37,6 +37,17 @@ def withdraw(invitee: models.Invitee) -> None:
         models.Invitee.objects.filter(pk=invitee.pk).update(
             **ERASED, attending="no", withdrawn_at=now, anonymised_at=now
         )
+
+
+WISHES = {"dietary": "", "accessibility": "", "special_consent_at": None}
+
+
+def delete_wishes_of_past_events(*, now: datetime | None = None) -> int:
+    """Delete the dietary and accessibility wishes (special-category data, kept with consent for the
+    day only) of every event that has ended; returns how many people had some."""
+    now = now or timezone.now()
+    kept = models.Invitee.objects.filter(event__ends_at__lt=now).exclude(dietary="", accessibility="")
+    return kept.update(**WISHES)
 
 
 def anonymise_past_events(*, now: datetime | None = None) -> int:

@@ -248,3 +248,31 @@ def test_catering_counts_the_parts_people_join(
     page = organiser.get("/organisatie/g40-haarlem-2023/").content.decode()
     assert re.search(r"<dt>Lunch</dt> <dd>3</dd>", page)
     assert re.search(r"<dt>Borrel</dt> <dd>1</dd>", page)
+
+
+def test_creating_an_event_takes_the_permission(day: models.Event, haarlem_text: str) -> None:
+    from django.contrib.auth.models import Permission, User
+
+    user = User.objects.create(username="planner")
+    client = Client()
+    client.force_login(user)
+    other = haarlem_text.replace("slug: g40-haarlem-2023", "slug: nieuwe-dag")
+    assert client.post("/organisatie/new/", {"file": _upload("n.yaml", other)}).status_code == 403
+    user.user_permissions.add(Permission.objects.get(codename="add_event"))
+    client.force_login(User.objects.get(pk=user.pk))
+    assert client.post("/organisatie/new/", {"file": _upload("n.yaml", other)}).status_code == 303
+    assert models.Organiser.objects.filter(event__slug="nieuwe-dag", user=user).exists()
+
+
+def test_failed_logins_are_limited(db: None, client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import User
+
+    User.objects.create_user("olaf", password="een-goed-wachtwoord-123")  # noqa: S106 - a test account
+    settings.NETWERKDAG_LOGIN_ATTEMPTS = 3
+    statuses = [
+        client.post("/organisatie/login/", {"username": "olaf", "password": "fout"}).status_code
+        for _ in range(5)
+    ]
+    assert statuses == [200, 200, 200, 429, 429]
+    right = client.post("/organisatie/login/", {"username": "olaf", "password": "een-goed-wachtwoord-123"})
+    assert right.status_code == 429  # also the right password waits for the window

@@ -62,7 +62,8 @@ MATRIX: dict[str, Entry] = {
     "web:login": Entry("GET", {**dict.fromkeys(ROLES, 200), "organiser": 302, "other_organiser": 302}),
     "web:logout": Entry("POST", dict.fromkeys(ROLES, 302)),
     "web:organiser-home": Entry("GET", logged_in(200)),
-    "web:organiser-new-event": Entry("GET", logged_in(200)),
+    # Creating events takes the permission web.add_event, which no organiser here has.
+    "web:organiser-new-event": Entry("GET", logged_in(403)),
     "web:organiser-event": Entry("GET", organiser_only(200)),
     "web:organiser-publish": Entry("POST", organiser_only(303)),
     "web:organiser-import-file": Entry("GET", organiser_only(200)),

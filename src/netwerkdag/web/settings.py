@@ -211,5 +211,7 @@ NETWERKDAG_INVITATION_DAYS = int(os.environ.get("NETWERKDAG_INVITATION_DAYS", "6
 #: Failed token look-ups one address may make in a window before it gets 429 Too Many Requests.
 NETWERKDAG_TOKEN_ATTEMPTS = int(os.environ.get("NETWERKDAG_TOKEN_ATTEMPTS", "20"))
 NETWERKDAG_TOKEN_WINDOW_S = int(os.environ.get("NETWERKDAG_TOKEN_WINDOW_S", "600"))
+#: Failed organiser log-ins one address may make in that window.
+NETWERKDAG_LOGIN_ATTEMPTS = int(os.environ.get("NETWERKDAG_LOGIN_ATTEMPTS", "10"))
 #: Test-only: False switches off the atomic seat check, to show that the overbooking test can fail.
 NETWERKDAG_SEAT_LOCK = _flag("NETWERKDAG_SEAT_LOCK", True)

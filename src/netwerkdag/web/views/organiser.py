@@ -9,9 +9,11 @@ from datetime import datetime
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
@@ -29,6 +31,7 @@ from netwerkdag.web.services import (
     invitees,
     mail,
     programme,
+    ratelimit,
     scheduling,
 )
 from netwerkdag.web.views.common import download, page, private
@@ -38,8 +41,26 @@ MAX_UPLOAD = 5 * 1024 * 1024
 
 
 class LoginView(auth_views.LoginView):
+    """Django's login, with failed attempts counted per address in the database: past the limit the
+    answer is 429 until the window has passed (several app servers count together)."""
+
     template_name = "web/login.html"
     redirect_authenticated_user = True
+
+    def _key(self) -> str:
+        return f"login:{self.request.META.get('REMOTE_ADDR', 'unknown')}"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        limit, window = settings.NETWERKDAG_LOGIN_ATTEMPTS, settings.NETWERKDAG_TOKEN_WINDOW_S
+        if ratelimit.over_limit(self._key(), limit, window):
+            response = page(request, "too_many.html", {}, status=429)
+            response["Retry-After"] = str(window)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        ratelimit.count(self._key(), settings.NETWERKDAG_TOKEN_WINDOW_S)
+        return super().form_invalid(form)
 
 
 def organises(user: Any, event: models.Event) -> bool:
@@ -101,7 +122,10 @@ def _event_file_page(
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def new_event(request: HttpRequest) -> HttpResponse:
-    """Import an event file as a new event (the importer becomes its organiser)."""
+    """Import an event file as a new event (the importer becomes its organiser). Only for users who may
+    add events (the permission web.add_event, given in the admin); others run the events they are given."""
+    if not request.user.has_perm("web.add_event"):
+        raise PermissionDenied
     if request.method != "POST":
         return _event_file_page(request, "organiser/new_event.html", {}, [])
     try:

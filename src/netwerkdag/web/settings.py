@@ -118,6 +118,9 @@ else:
             # a third of the programme page's time.
             "CONN_MAX_AGE": 600,
             "CONN_HEALTH_CHECKS": True,
+            # Tests use a file too (not Django's shared in-memory database, whose table locks fail at
+            # once where a file's writers wait): the same locking as in production.
+            "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
             "OPTIONS": {
                 # Writers queue on the lock from the first statement on (no upgrade deadlock), wait up to
                 # 20 s for it, and the journal is a write-ahead log so that readers never wait.

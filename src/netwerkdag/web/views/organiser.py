@@ -63,6 +63,11 @@ class LoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
 
+def _to_event(event: models.Event) -> HttpResponse:
+    """After a change: back to the event's page (303, so that reloading it sends nothing again)."""
+    return HttpResponseRedirect(reverse("web:organiser-event", args=[event.slug]), status=303)
+
+
 def organises(user: Any, event: models.Event) -> bool:
     return bool(user.is_superuser or models.Organiser.objects.filter(event=event, user=user).exists())
 
@@ -142,7 +147,7 @@ def new_event(request: HttpRequest) -> HttpResponse:
     models.Organiser.objects.get_or_create(event=event, user=request.user)
     audit(request, event, "import-event", file=name)
     messages.success(request, i18n.gettext("The event file is imported as a draft."))
-    return HttpResponseRedirect(reverse("web:organiser-event", args=[event.slug]), status=303)
+    return _to_event(event)
 
 
 @require_safe
@@ -190,12 +195,12 @@ def deadline(request: HttpRequest, event: models.Event) -> HttpResponse:
             parsed = datetime.strptime(value, "%Y-%m-%dT%H:%M")
         except ValueError:
             messages.error(request, i18n.gettext("Give the date and time as 2023-02-03 17:00."))
-            return HttpResponseRedirect(reverse("web:organiser-event", args=[event.slug]), status=303)
+            return _to_event(event)
         event.registration_deadline = timezone.make_aware(parsed)
     event.save(update_fields=["registration_deadline", "updated_at"])
     audit(request, event, "deadline", deadline=value)
     messages.success(request, i18n.gettext("The deadline is saved."))
-    return HttpResponseRedirect(reverse("web:organiser-event", args=[event.slug]), status=303)
+    return _to_event(event)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -253,7 +258,7 @@ def publish(request: HttpRequest, event: models.Event) -> HttpResponse:
     except NetwerkdagError as error:
         for line in _problems(request, error):
             messages.error(request, line)
-        return HttpResponseRedirect(reverse("web:organiser-event", args=[event.slug]), status=303)
+        return _to_event(event)
     told = 0
     moved = {c["session"] for c in version.changes if c["what"] in ("moved", "removed")}
     if moved:
@@ -274,7 +279,7 @@ def publish(request: HttpRequest, event: models.Event) -> HttpResponse:
             "Version %(n)s is published; %(told)s people were told of changes.", n=version.number, told=told
         ),
     )
-    return HttpResponseRedirect(reverse("web:organiser-event", args=[event.slug]), status=303)
+    return _to_event(event)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -294,7 +299,7 @@ def import_file(request: HttpRequest, event: models.Event) -> HttpResponse:
         )
     audit(request, event, "import-event", file=name)
     messages.success(request, i18n.gettext("The draft is replaced; publish it to make it public."))
-    return HttpResponseRedirect(reverse("web:organiser-event", args=[event.slug]), status=303)
+    return _to_event(event)
 
 
 @require_safe
@@ -477,7 +482,7 @@ def schedule_start(request: HttpRequest, event: models.Event) -> HttpResponse:
     except NetwerkdagError as error:
         for line in _problems(request, error):
             messages.error(request, line)
-        return HttpResponseRedirect(reverse("web:organiser-event", args=[event.slug]), status=303)
+        return _to_event(event)
     audit(request, event, "schedule", run=run.pk, time_limit=run.time_limit)
     return HttpResponseRedirect(reverse("web:organiser-schedule-run", args=[event.slug, run.pk]), status=303)
 
@@ -526,4 +531,4 @@ def schedule_decide(request: HttpRequest, event: models.Event, run_id: int) -> H
         scheduling.reject(run)
         audit(request, event, "schedule-reject", run=run.pk)
         messages.success(request, i18n.gettext("The plan is rejected; the draft is unchanged."))
-    return HttpResponseRedirect(reverse("web:organiser-event", args=[event.slug]), status=303)
+    return _to_event(event)

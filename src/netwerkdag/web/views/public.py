@@ -105,7 +105,7 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
             {
                 "event": found.event,
                 "p": _view(found.version_id, lang),
-                "grid": _fragment(found.version_id, lang, "web/_programme_grid.html"),
+                "grid": _fragment(found.version_id, lang, "_programme.html"),
                 "sessions": _fragment(found.version_id, lang, "_sessions.html"),
                 "slots": [(core.block(slot), members) for slot, members in slots.items()],
             },

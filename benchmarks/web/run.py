@@ -63,10 +63,8 @@ import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,7 +75,7 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.web.live import LiveServer, live_server
+from tests.web.live import LiveServer, live_server, throwaway_database
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -177,22 +175,6 @@ def cores(cpu_s: dict[str, float]) -> dict[str, float | None]:
 
 
 # --- the server and its database -------------------------------------------------------------------------
-
-
-@contextmanager
-def postgres_database(admin_url: str) -> Iterator[str]:
-    """A new, empty PostgreSQL database for one backend's runs, dropped afterwards; yields its URL."""
-    import psycopg
-
-    name = f"netwerkdag_bench_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = admin_url.rpartition("/")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def postgres_version(url: str) -> str:
@@ -646,7 +628,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         workdir.mkdir(parents=True, exist_ok=True)
         for backend in backends:
             if backend == "postgresql":
-                with postgres_database(args.postgres_url) as url:
+                with throwaway_database(args.postgres_url, "netwerkdag_bench") as url:
                     results += run_backend(backend, url, args, shape, workdir)
             else:
                 results += run_backend(backend, None, args, shape, workdir)

@@ -17,7 +17,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,20 +49,24 @@ def postgres_admin_url() -> str:
 
 
 @contextmanager
-def postgres_database() -> Iterator[str]:
-    """A new, empty PostgreSQL database for one test, dropped afterwards; yields its URL."""
+def throwaway_database(admin_url: str, prefix: str = "netwerkdag_test") -> Iterator[str]:
+    """A new, empty PostgreSQL database made from `admin_url`, dropped afterwards; yields its URL."""
     import psycopg
 
-    admin = postgres_admin_url()
-    name = f"netwerkdag_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = admin.rpartition("/")
+    base, _, _ = admin_url.rpartition("/")
     try:
         yield f"{base}/{name}"
     finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def postgres_database() -> AbstractContextManager[str]:
+    """A throwaway database on the test PostgreSQL (skipped, or failed under CI, without one)."""
+    return throwaway_database(postgres_admin_url())
 
 
 def free_port() -> int:

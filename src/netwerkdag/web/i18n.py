@@ -26,11 +26,6 @@ def gettext(message: str, **values: Any) -> str:
     return text % values if values else text
 
 
-def ngettext(singular: str, plural: str, n: int, **values: Any) -> str:
-    text = translations(current()).ngettext(singular, plural, n)
-    return text % {"num": n, **values}
-
-
 @contextmanager
 def language(lang: str) -> Iterator[None]:
     """Speak `lang` inside the block (a mail to a person in their own language)."""

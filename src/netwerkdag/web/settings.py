@@ -10,7 +10,7 @@
 - ``NETWERKDAG_BASE_URL``: the public address invitation links are built from (never the Host header).
 - ``NETWERKDAG_ALLOWED_HOSTS``: comma separated; default the host of the base URL, localhost, 127.0.0.1.
 - ``NETWERKDAG_SECURE``: ``1`` behind HTTPS: secure cookies, HSTS, redirect to https.
-- ``NETWERKDAG_EMAIL_URL``-free mail: ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``,
+- mail: ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``,
   ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS`` select SMTP; without ``EMAIL_HOST`` mail goes to the console.
 """
 

@@ -197,10 +197,9 @@ def decline(invitee: models.Invitee) -> None:
     _retrying(invitee, work)
 
 
-def place_in_line(invitee: models.Invitee, entry: models.WaitingEntry) -> int:
+def place_in_line(entry: models.WaitingEntry) -> int:
     """1 for the first person waiting for the session."""
     ahead = models.WaitingEntry.objects.filter(seats_id=entry.seats_id).filter(
         Q(created_at__lt=entry.created_at) | Q(created_at=entry.created_at, id__lt=entry.id)
     )
-    del invitee
     return ahead.count() + 1

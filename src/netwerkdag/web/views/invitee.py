@@ -116,9 +116,7 @@ def _slots(core: CoreEvent, invitee: models.Invitee, lang: str) -> list[SlotView
                     row.pk in waiting,
                 )
             )
-        place = next(
-            (registration.place_in_line(invitee, w) for w in waiting.values() if w.slot == slot), None
-        )
+        place = next((registration.place_in_line(w) for w in waiting.values() if w.slot == slot), None)
         views.append(SlotView(slot, heading, tuple(choices), opt_in, place))
     return views
 

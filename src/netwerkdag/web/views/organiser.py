@@ -261,17 +261,14 @@ def publish(request: HttpRequest, event: models.Event) -> HttpResponse:
         return _to_event(event)
     told = 0
     moved = {c["session"] for c in version.changes if c["what"] in ("moved", "removed")}
-    if moved:
-        affected = models.Invitee.objects.filter(
-            event=event, registrations__seats__session_id__in=moved
-        ).distinct()
-        for person in affected:
-            mine = [
-                c
-                for c in version.changes
-                if c["session"] in set(person.registrations.values_list("seats__session_id", flat=True))
-            ]
-            told += mail.send_programme_changed(person, mine)
+    held: dict[int, set[str]] = {}
+    rows = models.Registration.objects.filter(seats__event=event, seats__session_id__in=moved)
+    for invitee_id, session_id in rows.values_list("invitee_id", "seats__session_id"):
+        held.setdefault(invitee_id, set()).add(session_id)
+    for person in models.Invitee.objects.filter(pk__in=held):
+        told += mail.send_programme_changed(
+            person, [c for c in version.changes if c["session"] in held[person.pk]]
+        )
     audit(request, event, "publish", version=version.number, changes=len(version.changes), told=told)
     messages.success(
         request,

@@ -26,12 +26,8 @@ from netwerkdag.web.views.common import download, page, published
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    events = [e for e in models.Event.objects.all() if e.published is not None]
+    events = models.Event.objects.filter(versions__isnull=False).distinct()
     return page(request, "home.html", {"events": events})
-
-
-def _seats(event: models.Event) -> dict[str, models.Seats]:
-    return {s.session_id: s for s in models.Seats.objects.filter(event=event, active=True)}
 
 
 @lru_cache(maxsize=16)

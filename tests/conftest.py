@@ -1,4 +1,4 @@
-"""Shared fixtures: the bundled Haarlem example and the frab schemas from ../shared."""
+"""Shared fixtures: the bundled Haarlem example and the frab schemas (tests/data/frab)."""
 
 from __future__ import annotations
 
@@ -31,8 +31,7 @@ if os.environ.get("CI"):
 
 ROOT = Path(__file__).resolve().parent.parent
 HAARLEM = ROOT / "examples" / "g40-haarlem-2023"
-SHARED = ROOT.parent / "shared"
-FRAB_DIR = SHARED / "formats" / "frab"
+FRAB_DIR = ROOT / "tests" / "data" / "frab"
 
 
 @pytest.fixture(scope="session")
@@ -47,8 +46,6 @@ def haarlem() -> Event:
 
 @pytest.fixture(scope="session")
 def frab_dir() -> Path:
-    if not FRAB_DIR.is_dir():
-        pytest.fail(f"the frab schemas are missing: expected {FRAB_DIR} (shared/ beside the checkout)")
     return FRAB_DIR
 
 

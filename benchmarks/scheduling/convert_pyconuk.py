@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/scheduling/convert_pyconuk.py -o OUT                    # OUT/instance.json
     .venv/bin/python benchmarks/scheduling/convert_pyconuk.py -o OUT --synthetic-people 400 --seed 1
 
-The source, `../shared/benchmarks-data/pyconuk-2016/pyconuk-2016-talks.yml` (MIT, PyconUK/ConferenceScheduler
+The source, `benchmarks/data/pyconuk-2016/pyconuk-2016-talks.yml` (MIT, PyconUK/ConferenceScheduler
 docs), lists the 69 accepted talks with title, duration (61 of 30 minutes, 8 of 45) and speaker (one talk,
 the Children's Day show and tell, has none). Nothing else is in it: no rooms, times, demand or attendees.
 
@@ -49,13 +49,7 @@ from to_event import event_id, initial_placement
 
 __all__ = ["DEFAULT_SOURCE", "convert_pyconuk", "main"]
 
-DEFAULT_SOURCE = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "benchmarks-data"
-    / "pyconuk-2016"
-    / "pyconuk-2016-talks.yml"
-)
+DEFAULT_SOURCE = Path(__file__).resolve().parents[1] / "data" / "pyconuk-2016" / "pyconuk-2016-talks.yml"
 DAYS = (("fri", "2016-09-16"), ("sat", "2016-09-17"), ("sun", "2016-09-18"))
 PERIODS = (
     ("10:15", 30),

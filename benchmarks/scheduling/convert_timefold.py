@@ -1,10 +1,10 @@
 """Convert Timefold's conference-scheduling benchmark data to neutral instances (see instance.py).
 
     .venv/bin/python benchmarks/scheduling/convert_timefold.py \\
-        ../shared/benchmarks-data/timefold-conferencescheduling/json/36talks-12timeslots-5rooms.json -o OUT
+        benchmarks/data/timefold-conferencescheduling/36talks-12timeslots-5rooms.json -o OUT
     # every unsolved file: pass several; OUT/<file stem>/instance.json and conversion.json each
 
-The data (Apache-2.0, TimefoldAI/timefold-solver-benchmarks, see ../shared/benchmarks-data/README.md) is
+The data (Apache-2.0, TimefoldAI/timefold-solver-benchmarks, see benchmarks/data/README.md) is
 generated ("Javoxx 2021", fake names): talks of two types (Breakout, 45 minutes; Lab, 120 minutes),
 timeslots over one to three days, rooms with capacity and tags, speakers with unavailable timeslots. It is
 Jackson JSON: an object is written in full where it first occurs and referred to by its `@id` afterwards.

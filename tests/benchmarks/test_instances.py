@@ -1,11 +1,10 @@
 """The scheduling benchmark's instances: the referee's rules one by one on tiny hand-built instances, the
 objective on a hand-computed example, the seeded generator (deterministic, the stated sizes, a valid planted
-placement, an event folder netwerkdag loads) and the converters of the shared benchmark data."""
+placement, an event folder netwerkdag loads) and the converters of the public benchmark data."""
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -38,18 +37,9 @@ from instance import (  # noqa: E402
     write_instance,
 )
 
-SHARED_DATA = ROOT.parent / "shared" / "benchmarks-data"
-TIMEFOLD_18 = SHARED_DATA / "timefold-conferencescheduling" / "json" / "18talks-6timeslots-5rooms.json"
-PYCONUK = SHARED_DATA / "pyconuk-2016" / "pyconuk-2016-talks.yml"
-
-
-def shared_file(path: Path) -> Path:
-    """The shared data file; skipped locally without ../shared, a failure in CI."""
-    if not path.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"the shared benchmark data is missing in CI: expected {path}")
-        pytest.skip(f"the shared benchmark data is not beside the checkout: {path}")
-    return path
+DATA = ROOT / "benchmarks" / "data"
+TIMEFOLD_18 = DATA / "timefold-conferencescheduling" / "18talks-6timeslots-5rooms.json"
+PYCONUK = DATA / "pyconuk-2016" / "pyconuk-2016-talks.yml"
 
 
 # --- a tiny instance: two slots, two rooms, two talks -----------------------------------------------------
@@ -302,7 +292,7 @@ def test_scheduling_fields_pins() -> None:
 
 
 def test_convert_pyconuk_reads_the_talks() -> None:
-    instance = convert_pyconuk.convert_pyconuk(shared_file(PYCONUK))
+    instance = convert_pyconuk.convert_pyconuk(PYCONUK)
     durations = sorted({t.duration_min for t in instance.talks})
     unavailable = {t.speakers[0]: len(t.unavailable_slots) for t in instance.talks if t.unavailable_slots}
     assert (len(instance.talks), len(instance.slots), len(instance.rooms), durations) == (69, 27, 4, [30, 45])
@@ -310,7 +300,7 @@ def test_convert_pyconuk_reads_the_talks() -> None:
 
 
 def test_convert_timefold_reads_the_smallest_file() -> None:
-    conversion = convert_timefold.convert_timefold(shared_file(TIMEFOLD_18))
+    conversion = convert_timefold.convert_timefold(TIMEFOLD_18)
     instance, report = conversion.instance, conversion.report
     assert (len(instance.talks), len(instance.slots), len(instance.rooms), dict(instance.wants)) == (
         18,
@@ -326,8 +316,8 @@ def test_convert_timefold_reads_the_smallest_file() -> None:
 
 
 def test_convert_timefold_one_talk_type_keeps_its_talks_slots_and_rooms_and_no_overlap() -> None:
-    whole = convert_timefold.convert_timefold(shared_file(TIMEFOLD_18)).instance
-    conversion = convert_timefold.convert_timefold(shared_file(TIMEFOLD_18), only_type="Breakout")
+    whole = convert_timefold.convert_timefold(TIMEFOLD_18).instance
+    conversion = convert_timefold.convert_timefold(TIMEFOLD_18, only_type="Breakout")
     instance, report = conversion.instance, conversion.report
 
     assert (len(instance.talks), len(instance.slots), len(instance.rooms)) == (16, 4, 4)
@@ -340,7 +330,7 @@ def test_convert_timefold_one_talk_type_keeps_its_talks_slots_and_rooms_and_no_o
 
 def test_convert_timefold_a_type_with_no_talks_is_refused() -> None:
     with pytest.raises(ValueError, match="no talk of the type 'Keynote'"):
-        convert_timefold.convert_timefold(shared_file(TIMEFOLD_18), only_type="Keynote")
+        convert_timefold.convert_timefold(TIMEFOLD_18, only_type="Keynote")
 
 
 def test_runner_takes_instance_files_besides_the_sizes(tmp_path: Path) -> None:

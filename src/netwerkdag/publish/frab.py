@@ -2,7 +2,7 @@
 
 frab's schedule format (pentabarf -> frab -> pretalx) is read by c3voc tooling, schedule apps such as
 Giggity and EventFahrplan, and recording pipelines. Both outputs validate against the schemas kept in
-``shared/formats/frab`` (the c3voc JSON Schema, draft-06, and ``schedule.xml.xsd``); ``docs/formats.md``
+``tests/data/frab`` (the c3voc JSON Schema, draft-06, and ``schedule.xml.xsd``); ``docs/formats.md``
 describes every choice made here. In short:
 
 * one frab "event" per session, in its room, with the session's own times (15:00-15:45, not the slot's);
@@ -36,7 +36,7 @@ from netwerkdag.publish.markdown import markdown_to_text
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 GENERATOR = "netwerkdag"
 
-# The patterns of the shared schemas (XSD patterns match the whole value, hence the anchors).
+# The patterns of the frab schemas (XSD patterns match the whole value, hence the anchors).
 _JSON_ACRONYM = re.compile(r"^[a-z0-9_-][a-z0-9_]{3,}(-2[0-9]{3}-[a-z]+)?$")
 _XSD_ACRONYM = re.compile(r"^[a-z0-9_-]{4,}$")
 _XSD_SLUG = re.compile(r"^[a-z0-9_]{4,}-[a-z0-9\-_]{4,}$")

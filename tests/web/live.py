@@ -112,7 +112,8 @@ def live_server(tmp: Path, database_url: str | None = None, **extra: str) -> Ite
     log = tmp / "server.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "netwerkdag.cli", "serve", "--port", str(port), "--data-dir", str(tmp)],
+            [sys.executable, "-m", "netwerkdag.cli", "serve", "--port", str(port), "--data-dir", str(tmp),
+             "--mail", "smtp" if "EMAIL_HOST" in env else "console"],
             env=env, stdout=sink, stderr=subprocess.STDOUT,
         )  # fmt: skip
     server = LiveServer(f"http://127.0.0.1:{port}", env, process, log)

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from icalendar import Calendar
-from tests.web.conftest import MakeInvitee, seats_of, set_capacity
+from tests.web.conftest import MakeInvitee, run_tasks, seats_of, set_capacity
 
 from netwerkdag.web import models
 from netwerkdag.web.services import invitations
@@ -66,12 +66,16 @@ def test_registering_with_the_button(
     person.refresh_from_db()
     assert (person.attending, person.dietary) == ("yes", "vegetarisch")
     assert person.special_consent_at is not None
-    confirmation = mail.outbox[-1]
+    assert not mail.outbox  # nothing is sent in the request: a worker sends it
+    assert run_tasks() == 1
+    (confirmation,) = mail.outbox
     assert confirmation.to == [person.email]
     assert "Pijlerbijeenkomst Sociaal" in confirmation.body
-    assert confirmation.attachments
-    assert confirmation.attachments[0][0].endswith(".ics")
-    assert invitations.link(token) in confirmation.body
+    names = [name for name, _, _ in confirmation.attachments]
+    assert names == ["g40-haarlem-2023.ics", "g40-haarlem-2023-programma.pdf"]
+    assert confirmation.attachments[1][1].startswith(b"%PDF")
+    assert "Pijlerbijeenkomst Sociaal" in str(confirmation.attachments[0][1]).replace("\r\n ", "")
+    assert token not in confirmation.body  # links are never stored, so only the invitation has one
 
     page = csrf_client.get(_url(token)).content.decode()
     assert "Pijlerbijeenkomst Sociaal" in page

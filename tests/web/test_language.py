@@ -26,5 +26,5 @@ def test_dutch_catalogue_translates_every_web_message() -> None:
         "Will you come?",
         "Dear %(name)s,",
     } <= singular
-    assert untranslated == ["%(name)s: %(state)s", "Catering", "Link", "Site", "Status"]  # the same in Dutch
+    assert untranslated == ["%(name)s: %(state)s", "Catering", "Link", "Mail", "Site", "Status"]  # the same in Dutch
     assert dutch.ngettext("%(num)s place left", "%(num)s places left", 3) % {"num": 3} == "nog 3 plaatsen"

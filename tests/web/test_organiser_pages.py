@@ -15,7 +15,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import Workbook
-from tests.web.conftest import MakeInvitee
+from tests.web.conftest import MakeInvitee, run_tasks
 
 from netwerkdag.web import models
 from netwerkdag.web.services import registration
@@ -59,6 +59,8 @@ def test_publishing_a_change_lists_it_and_tells_those_concerned(
     )
     mail.outbox.clear()
     assert organiser.post("/organisatie/g40-haarlem-2023/publish/").status_code == 303
+    assert not mail.outbox
+    run_tasks()
 
     version = day.versions.order_by("-number").first()
     assert version is not None
@@ -111,6 +113,7 @@ def test_invitations_use_the_configured_address_not_the_host_header(
     mail.outbox.clear()
     response = organiser.post("/organisatie/g40-haarlem-2023/invitations/", HTTP_HOST="evil.example")
     assert response.status_code == 303
+    run_tasks()
     (message,) = mail.outbox
     assert "https://netwerkdag.example.org/uitnodiging/" in message.body
     assert "evil.example" not in message.body
@@ -164,6 +167,8 @@ def test_production_settings_pass_the_deploy_check(tmp_path) -> None:  # type: i
         "NETWERKDAG_SECURE": "1",
         "NETWERKDAG_SECRET_KEY": "k" * 10 + "-a-long-random-looking-secret-for-the-check-0123456789",
         "NETWERKDAG_BASE_URL": "https://netwerkdag.example.org",
+        "NETWERKDAG_TRUSTED_PROXIES": "127.0.0.1",
+        "EMAIL_HOST": "smtp.example.invalid",
         "DJANGO_SETTINGS_MODULE": "netwerkdag.web.settings",
     }
     result = subprocess.run(
@@ -232,6 +237,7 @@ def test_a_link_is_revoked_or_replaced(
     person, token = make_invitee()
     assert Client().get(f"/uitnodiging/{token}/").status_code == 200
     organiser.post("/organisatie/g40-haarlem-2023/link/", {"invitee": person.pk, "do": "send"})
+    run_tasks()
     assert Client().get(f"/uitnodiging/{token}/").status_code == 404  # the old link stopped
     new = re.search(r"/uitnodiging/([A-Za-z0-9_-]+)/", mail.outbox[-1].body).group(1)  # type: ignore[union-attr]
     assert Client().get(f"/uitnodiging/{new}/").status_code == 200

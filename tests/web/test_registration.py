@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from tests.web.conftest import MakeInvitee, seats_of, set_capacity
+from tests.web.conftest import MakeInvitee, run_tasks, seats_of, set_capacity
 
 from netwerkdag.web import models
 from netwerkdag.web.services import registration
@@ -86,6 +86,7 @@ def test_a_cancellation_promotes_the_first_person_waiting_and_mails_them(
     mail.outbox.clear()
 
     registration.choose(holder, "ronde-1", None)
+    run_tasks()
 
     moved = models.Registration.objects.get(invitee=first, slot="ronde-1")
     assert moved.seats.session_id == "pijler-sociaal"

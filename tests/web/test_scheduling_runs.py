@@ -1,13 +1,12 @@
-"""The scheduler from the web app: started in the background, its progress readable from the database,
-its plan accepted into the draft or rejected; registrations count as interests."""
+"""The scheduler from the web app: queued for a worker, its progress readable from the database, its plan
+accepted into the draft or rejected; one run per event at a time and a limit for the site; a run whose
+worker stopped is started again once, then failed; registrations count as interests."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.test import Client
-from tests.web.conftest import MakeInvitee
+from tests.web.conftest import MakeInvitee, run_tasks
 
 from netwerkdag.core.interests import Reason
 from netwerkdag.web import models
@@ -17,14 +16,11 @@ from netwerkdag.web.services.programme import draft_event
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _finished(run_id: int, within_s: float = 60) -> models.SchedulingRun:
-    deadline = time.monotonic() + within_s
-    while time.monotonic() < deadline:
-        run = models.SchedulingRun.objects.get(pk=run_id)
-        if run.status not in ("queued", "running"):
-            return run
-        time.sleep(0.2)
-    raise AssertionError("the run did not finish")
+def _finished(run_id: int) -> models.SchedulingRun:
+    """The run after a worker did the work queued."""
+    assert models.SchedulingRun.objects.get(pk=run_id).status == "queued"  # nothing runs in the request
+    run_tasks()
+    return models.SchedulingRun.objects.get(pk=run_id)
 
 
 def test_a_run_in_the_background_then_accepted(organiser: Client, day: models.Event) -> None:
@@ -33,7 +29,7 @@ def test_a_run_in_the_background_then_accepted(organiser: Client, day: models.Ev
     run_url = response["Location"]
     run_id = int(run_url.rstrip("/").rsplit("/", 1)[1])
     progress = organiser.get(run_url + "progress.json").json()
-    assert progress["status"] in ("queued", "running", "done")
+    assert progress["status"] == "queued"
     run = _finished(run_id)
 
     assert run.status == "done", run.message
@@ -76,3 +72,45 @@ def test_registrations_count_as_interests(day: models.Event, make_invitee: MakeI
         (f"invitee-{outsider.pk}", "thema-veiligheid", Reason.REGISTERED),
         ("cathalijne-dortmans", "thema-woningmarkt", Reason.REGISTERED),
     }
+
+
+def test_one_run_per_event_at_a_time(organiser: Client, day: models.Event) -> None:
+    first = scheduling.start(day, 3)
+    with pytest.raises(scheduling.Busy, match="already going"):
+        scheduling.start(day, 3)
+    response = organiser.post("/organisatie/g40-haarlem-2023/schedule/", {"time_limit": "5"}, follow=True)
+    assert "al bezig" in response.content.decode()
+    assert models.SchedulingRun.objects.filter(event=day).count() == 1
+    _finished(first.pk)
+    assert scheduling.start(day, 3).status == "queued"  # once it ended, the next may start
+
+
+def test_the_site_takes_a_limited_number_of_runs(
+    day: models.Event, haarlem_text: str, settings: object
+) -> None:
+    from netwerkdag.web.services import programme
+
+    settings.NETWERKDAG_SCHEDULER_RUNS = 2  # type: ignore[attr-defined]
+    events = [
+        programme.import_event(haarlem_text.replace("slug: g40-haarlem-2023", f"slug: dag-{n}"), "e.yaml")
+        for n in range(3)
+    ]
+    scheduling.start(events[0], 3)
+    scheduling.start(events[1], 3)
+    with pytest.raises(scheduling.Busy, match="busy with other events"):
+        scheduling.start(events[2], 3)
+
+
+def test_a_run_whose_worker_stopped_is_started_again_once(day: models.Event) -> None:
+    run = scheduling.start(day, 3)
+    # A worker took it and stopped: running, one attempt made.
+    models.SchedulingRun.objects.filter(pk=run.pk).update(status="running", attempts=1)
+    scheduling.recover(run.pk)
+    assert _finished(run.pk).status == "done"
+
+    second = scheduling.start(day, 3)
+    models.SchedulingRun.objects.filter(pk=second.pk).update(status="running", attempts=2)
+    scheduling.recover(second.pk)
+    second.refresh_from_db()
+    assert second.status == "failed"
+    assert "stopped" in second.message

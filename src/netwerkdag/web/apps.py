@@ -8,3 +8,6 @@ class WebConfig(AppConfig):
     label = "web"
     verbose_name = "netwerkdag"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from netwerkdag.web import checks  # noqa: F401 - registers the deployment checks

@@ -31,3 +31,9 @@ def language(lang: str) -> Iterator[None]:
     """Speak `lang` inside the block (a mail to a person in their own language)."""
     with translation.override(lang if lang in LANGUAGES else DEFAULT_LANGUAGE):
         yield
+
+
+def N_(message: str) -> str:  # noqa: N802 - the name gettext's tools look for
+    """Mark `message` for the catalogue without translating it (a service's message, translated by the
+    page that shows it; the command line stays English)."""
+    return message

@@ -12,10 +12,8 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 
-def configure(data_dir: str | None = None) -> None:
-    """Point Django at our settings (and the data directory) and start it."""
-    if data_dir is not None:
-        os.environ["NETWERKDAG_DATA_DIR"] = data_dir
+def configure() -> None:
+    """Point Django at our settings and start it."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "netwerkdag.web.settings")
     import django
 
@@ -58,6 +56,8 @@ def serve(host: str, port: int, *, workers: int | None = None, threads: int = 8,
         "graceful_timeout": 10,
         "accesslog": None if quiet else "-",
         "errorlog": "-",
+        # Every access-log value and error message without personal links (web/logs.py).
+        "logger_class": "netwerkdag.web.logs.AccessLogger",
         "loglevel": "warning",
         "proc_name": "netwerkdag",
         "preload_app": True,

@@ -6,12 +6,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from netwerkdag.web.views import invitee, organiser, public
+from netwerkdag.web.views import accounts, invitee, organiser, public
 
 organiser_urls = [
     path("", organiser.home, name="organiser-home"),
-    path("login/", organiser.LoginView.as_view(), name="login"),
+    path("login/", accounts.limit_log_ins(accounts.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
+    # The token is a secret: web/logs.py redacts this address in every log.
+    path("wachtwoord/<uidb64>/<token>/", accounts.SetPasswordView.as_view(), name="set-password"),
     path("new/", organiser.new_event, name="organiser-new-event"),
     path("<slug:slug>/", organiser.event, name="organiser-event"),
     path("<slug:slug>/publish/", organiser.publish, name="organiser-publish"),
@@ -23,6 +25,8 @@ organiser_urls = [
     path("<slug:slug>/export/<str:what>.<str:fmt>", organiser.export, name="organiser-export"),
     path("<slug:slug>/check-in/", organiser.check_in, name="organiser-check-in"),
     path("<slug:slug>/badges.pdf", organiser.badge_sheet, name="organiser-badges"),
+    path("<slug:slug>/mail/resend/", organiser.resend_mail, name="organiser-resend-mail"),
+    path("<slug:slug>/organisers/", organiser.add_organiser, name="organiser-add-organiser"),
     path("<slug:slug>/sessions/", organiser.sessions, name="organiser-sessions"),
     path("<slug:slug>/deadline/", organiser.deadline, name="organiser-deadline"),
     path("<slug:slug>/schedule/", organiser.schedule_start, name="organiser-schedule"),
@@ -60,6 +64,8 @@ web_urls = [
 ]
 
 urlpatterns = [
+    # The admin's log-in, limited as the organisers' is (before the admin's own address for it).
+    path("beheer/login/", accounts.limit_log_ins(admin.site.login)),
     path("beheer/", admin.site.urls),
     path("", include((web_urls, "web"))),
 ]

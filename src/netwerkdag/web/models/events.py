@@ -53,6 +53,8 @@ class ProgrammeVersion(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: How many people registered for a session that moved or went were mailed.
+    told = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["event", "-number"]
@@ -110,8 +112,9 @@ class Seats(models.Model):
 
 
 class SchedulingRun(models.Model):
-    """The scheduler run in the background for an event's draft: its progress while it works (written to
-    this row, so that any app server can show it), then its plan, which an organiser accepts or rejects."""
+    """The scheduler run by a worker for an event's draft: its progress while it works (written to this
+    row, so that any app server can show it), then its plan, which an organiser accepts or rejects. An
+    event has at most one run queued or running at a time."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "queued"
@@ -137,9 +140,18 @@ class SchedulingRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    #: How often a worker started it (a worker that stopped mid-run leaves it to be started again).
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_active_run_per_event",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.event.slug} run {self.pk} ({self.status})"

@@ -14,9 +14,9 @@ from netwerkdag.web.models.events import Event, Seats
 
 
 class Attendance(models.TextChoices):
-    UNKNOWN = "unknown", "unknown"
-    YES = "yes", "yes"
-    NO = "no", "no"
+    UNKNOWN = "unknown"
+    YES = "yes"
+    NO = "no"
 
 
 class Invitee(models.Model):

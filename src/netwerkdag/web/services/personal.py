@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import weasyprint
+from django.template.loader import render_to_string
+
 from netwerkdag.core.event import Event as CoreEvent
 from netwerkdag.core.sessions import Session, SessionKind
 from netwerkdag.publish.i18n import format_day, format_time_range
@@ -73,6 +76,20 @@ def personal_ical(core: CoreEvent, invitee: models.Invitee, lang: str) -> bytes:
     return ical(dataclasses.replace(core, sessions=sessions), lang=lang)
 
 
+def personal_pdf(core: CoreEvent, invitee: models.Invitee, lang: str) -> bytes:
+    """The personal programme on one printable page."""
+    html = render_to_string(
+        "web/personal_print.html",
+        {
+            "invitee": invitee,
+            "event": invitee.event,
+            "programme": personal_programme(core, invitee, lang),
+            "lang": lang,
+        },
+    )
+    return bytes(weasyprint.HTML(string=html).write_pdf())
+
+
 def personal_data(invitee: models.Invitee) -> dict[str, Any]:
     """Everything kept about the person, for them to download."""
     fields = [
@@ -102,5 +119,14 @@ def personal_data(invitee: models.Invitee) -> dict[str, Any]:
     data["waiting_lists"] = [
         {"session": w.seats.session_id, "title": w.seats.title, "since": w.created_at.isoformat()}
         for w in invitee.waiting.select_related("seats")
+    ]
+    data["mails"] = [
+        {
+            "kind": m.kind,
+            "status": m.status,
+            "queued": m.created_at.isoformat(),
+            "sent": m.sent_at.isoformat() if m.sent_at else None,
+        }
+        for m in invitee.mails.order_by("created_at")
     ]
     return data

@@ -21,6 +21,7 @@ from netwerkdag.files.dump import dump_event
 from netwerkdag.files.load import event_from_source
 from netwerkdag.files.yaml_source import parse_yaml
 from netwerkdag.web import models
+from netwerkdag.web.services import mail
 
 #: Largest event file the web app accepts (the CLI's reader has its own limit for files on disk).
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
@@ -223,8 +224,9 @@ def changes_between(before: CoreEvent | None, after: CoreEvent) -> list[Change]:
 
 
 def publish(event: models.Event, user: object | None = None) -> models.ProgrammeVersion:
-    """Publish the draft as the next version; seats follow it. Returns the new version, whose `changes`
-    list what moved since the previous one (the caller tells the people concerned)."""
+    """Publish the draft as the next version; seats follow it, and everyone registered for a session that
+    moved or went gets a mail, queued in the same transaction. Returns the new version: its `changes`
+    list what moved since the previous one, `told` how many people were mailed."""
     core = draft_event(event)
     with transaction.atomic():
         event = models.Event.objects.select_for_update().get(pk=event.pk)
@@ -241,5 +243,24 @@ def publish(event: models.Event, user: object | None = None) -> models.Programme
             published_by=user if getattr(user, "pk", None) else None,
         )
         sync_seats(event, core)
+        version.told = _tell_changes(event, version.changes)
+        version.save(update_fields=["told"])
         models.Event.objects.filter(pk=event.pk).update(updated_at=timezone.now())
     return version
+
+
+def _tell_changes(event: models.Event, changes: list[dict[str, str]]) -> int:
+    """Queue a mail to everyone registered for a session that moved or went; returns how many."""
+    moved = {c["session"] for c in changes if c["what"] in ("moved", "removed")}
+    held: dict[int, set[str]] = {}
+    rows = models.Registration.objects.filter(seats__event=event, seats__session_id__in=moved)
+    for invitee_id, session_id in rows.values_list("invitee_id", "seats__session_id"):
+        held.setdefault(invitee_id, set()).add(session_id)
+    told = 0
+    for person in models.Invitee.objects.filter(pk__in=held).select_related("event"):
+        theirs = [c for c in changes if c["session"] in held[person.pk]]
+        told += (
+            mail.queue(models.OutgoingMail.Kind.CHANGED, invitee=person, context={"changes": theirs})
+            is not None
+        )
+    return told

@@ -14,11 +14,10 @@ writes from that count: the race every read-then-write has, which the overbookin
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from functools import partial
 from typing import TypeVar
 
 from django.conf import settings
@@ -47,6 +46,10 @@ class RegistrationClosed(Exception):
 
 class UnknownChoice(Exception):
     """The session is not one of the slot's choices (a stale or forged form)."""
+
+
+class Declined(Exception):
+    """The person said they will not come; they must say they come before taking or awaiting a seat."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,37 +128,95 @@ def _promote(seats_id: int) -> None:
         if old is not None:
             release(old)
         models.Registration.objects.create(invitee_id=entry.invitee_id, seats_id=seats_id, slot=entry.slot)
-        transaction.on_commit(partial(mail.send_promoted, entry.invitee_id, seats_id))
+        promoted = models.Invitee.objects.select_related("event").get(pk=entry.invitee_id)
+        mail.queue(models.OutgoingMail.Kind.PROMOTED, invitee=promoted, context={"seats": seats_id})
+
+
+def _check_coming(invitee: models.Invitee) -> None:
+    """Under the person's row lock: someone who said no cannot hold or await a seat."""
+    attending = models.Invitee.objects.values_list("attending", flat=True).get(pk=invitee.pk)
+    if attending == models.Attendance.NO:
+        raise Declined
+
+
+def _choose(invitee: models.Invitee, slot: str, session_id: str | None, held: int | None = None) -> Result:
+    """`choose` inside the caller's transaction, which holds the person's row lock."""
+    current = models.Registration.objects.filter(invitee=invitee, slot=slot).first()
+    if session_id is None:
+        if current is None:
+            return Result(slot, None, Outcome.UNCHANGED)
+        release(current)
+        return Result(slot, None, Outcome.RELEASED)
+    _check_coming(invitee)
+    target = _seats(invitee, slot, session_id)
+    if current is not None and current.seats_id == target.pk:
+        return Result(slot, session_id, Outcome.UNCHANGED)
+    taken = _take(target.pk) if held is None else _take_unlocked(target, held)
+    if not taken:
+        return Result(slot, session_id, Outcome.FULL)
+    if current is not None:
+        release(current)
+    models.Registration.objects.create(invitee=invitee, seats=target, slot=slot)
+    models.WaitingEntry.objects.filter(invitee=invitee, seats=target).delete()
+    return Result(slot, session_id, Outcome.REGISTERED)
 
 
 def choose(invitee: models.Invitee, slot: str, session_id: str | None) -> Result:
     """Put `invitee` in `session_id` for `slot`, or in none of its sessions (None). A full session leaves
-    the person where they were and says so (`Outcome.FULL`): they may join its waiting list."""
+    the person where they were and says so (`Outcome.FULL`): they may join its waiting list. Someone who
+    said they will not come gets `Declined`."""
     _check_open(invitee)
-    held: int | None = None
-    if session_id is not None and not settings.NETWERKDAG_SEAT_LOCK:
-        held = models.Registration.objects.filter(
-            seats__event_id=invitee.event_id, seats__session_id=session_id
-        ).count()
+    held = None if session_id is None else _held_before(invitee, session_id)
+    return _retrying(invitee, lambda: _choose(invitee, slot, session_id, held))
 
-    def work() -> Result:
-        current = models.Registration.objects.filter(invitee=invitee, slot=slot).first()
-        if session_id is None:
-            if current is None:
-                return Result(slot, None, Outcome.UNCHANGED)
-            release(current)
-            return Result(slot, None, Outcome.RELEASED)
-        target = _seats(invitee, slot, session_id)
-        if current is not None and current.seats_id == target.pk:
-            return Result(slot, session_id, Outcome.UNCHANGED)
-        taken = _take(target.pk) if held is None else _take_unlocked(target, held)
-        if not taken:
-            return Result(slot, session_id, Outcome.FULL)
-        if current is not None:
-            release(current)
-        models.Registration.objects.create(invitee=invitee, seats=target, slot=slot)
-        models.WaitingEntry.objects.filter(invitee=invitee, seats=target).delete()
-        return Result(slot, session_id, Outcome.REGISTERED)
+
+def _held_before(invitee: models.Invitee, session_id: str) -> int | None:
+    """Test-only (NETWERKDAG_SEAT_LOCK off): the seats held, counted before the transaction."""
+    if settings.NETWERKDAG_SEAT_LOCK:
+        return None
+    return models.Registration.objects.filter(
+        seats__event_id=invitee.event_id, seats__session_id=session_id
+    ).count()
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    """What a person says on their form: their choice per slot they answered (None: none of its
+    sessions) and their wishes."""
+
+    choices: Mapping[str, str | None]
+    dietary: str = ""
+    accessibility: str = ""
+    consent: bool = False
+    language: str = ""
+
+
+def register(invitee: models.Invitee, answers: Answers) -> list[Result]:
+    """The person comes: their wishes, language and every choice saved in one transaction, and a
+    confirmation queued with it when every chosen session had a seat. A full session leaves that slot as
+    it was (`Outcome.FULL` among the results) and sends no confirmation yet."""
+    _check_open(invitee)
+    held = {s: _held_before(invitee, s) for s in answers.choices.values() if s is not None}
+
+    def work() -> list[Result]:
+        now = timezone.now()
+        consent_at = models.Invitee.objects.values_list("special_consent_at", flat=True).get(pk=invitee.pk)
+        models.Invitee.objects.filter(pk=invitee.pk).update(
+            attending=models.Attendance.YES,
+            responded_at=now,
+            dietary=answers.dietary if answers.consent else "",
+            accessibility=answers.accessibility if answers.consent else "",
+            special_consent_at=(consent_at or now) if answers.consent else None,
+            language=answers.language if answers.language in ("nl", "en") else F("language"),
+        )
+        results = [
+            _choose(invitee, slot, wanted, held.get(wanted) if wanted else None)
+            for slot, wanted in sorted(answers.choices.items())
+        ]
+        if all(r.outcome is not Outcome.FULL for r in results):
+            invitee.refresh_from_db()
+            mail.queue(models.OutgoingMail.Kind.CONFIRMATION, invitee=invitee)
+        return results
 
     return _retrying(invitee, work)
 
@@ -169,6 +230,7 @@ def wait_for(invitee: models.Invitee, slot: str, session_id: str) -> Result:
         return result
 
     def work() -> Result:
+        _check_coming(invitee)
         target = _seats(invitee, slot, session_id)
         existing = models.WaitingEntry.objects.filter(invitee=invitee, slot=slot).first()
         if existing is not None and existing.seats_id == target.pk:

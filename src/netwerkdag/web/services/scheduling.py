@@ -1,21 +1,24 @@
-"""The scheduler run from the web app: in a background thread of the app server that received the
-request, with its progress written to its `SchedulingRun` row (so that any app server can show it),
-its plan kept until an organiser accepts or rejects it.
+"""The scheduler run from the web app, by a worker (the ``scheduling`` queue): its progress written to
+its `SchedulingRun` row (so that any app server can show it), its plan kept until an organiser accepts or
+rejects it.
+
+An event has at most one run queued or running (a unique constraint), and the site at most
+NETWERKDAG_SCHEDULER_RUNS; more are refused with a message. A run whose worker stops is started again
+once by another worker (`recover`), then marked failed with the reason.
 
 Interests are those the network implies (groups, portfolios, parts) and, where people have registered
-already, their registrations. A run whose heartbeat stops (its server went down) is marked failed when
-someone looks at it.
+already, their registrations.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any
 
-from django.db import close_old_connections, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from netwerkdag.core.event import Event as CoreEvent
@@ -24,18 +27,27 @@ from netwerkdag.core.problems import NetwerkdagError
 from netwerkdag.files.dump import dump_event
 from netwerkdag.scheduling.model import Options
 from netwerkdag.scheduling.solve import schedule
-from netwerkdag.web import models
+from netwerkdag.web import models, tasks
+from netwerkdag.web.i18n import N_
 from netwerkdag.web.services.programme import draft_event, event_from_document
+from netwerkdag.web.services.workers import live_workers
 
+Status = models.SchedulingRun.Status
 #: Progress is written at most this often.
 PROGRESS_EVERY_S = 0.5
-#: A run that has not written for this long is taken to have died with its server.
-STALE_AFTER = timedelta(seconds=60)
 MAX_TIME_LIMIT_S = 600.0
+#: A run is started this often at most (a worker that stops mid-run leaves it to another).
+MAX_ATTEMPTS = 2
+#: The lock that makes counting the site's runs and adding one a single step on PostgreSQL.
+_RUNS_LOCK = 0x6E6477_0001
 
 
 class StaleDraft(Exception):
     """The draft changed after the run started; its plan would undo those changes."""
+
+
+class Busy(Exception):
+    """A run cannot start now; the message says why and what to do."""
 
 
 def registered_interests(event: models.Event, core: CoreEvent) -> list[Interest]:
@@ -56,49 +68,71 @@ def interests_for(event: models.Event, core: CoreEvent) -> Interests:
     return derive_interests(core).merged_with(registered_interests(event, core))
 
 
+ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+
 def start(event: models.Event, time_limit: float, user: object | None = None) -> models.SchedulingRun:
-    """Queue a run for the event's draft and start it in a background thread."""
+    """Queue a run for the event's draft, for a worker. Raises `NetwerkdagError` for a draft with
+    problems and `Busy` when the event already has a run going or the site has its limit."""
     draft_event(event)  # a draft with problems is refused here, with its problems
-    run = models.SchedulingRun.objects.create(
-        event=event,
-        time_limit=max(1.0, min(time_limit, MAX_TIME_LIMIT_S)),
-        source_document=event.document,
-        started_by=user if getattr(user, "pk", None) else None,
-    )
-    _launch(run.pk)
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":  # SQLite's writers already take turns (BEGIN IMMEDIATE)
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_RUNS_LOCK])
+            if models.SchedulingRun.objects.filter(event=event, status__in=ACTIVE).exists():
+                raise Busy(N_("A scheduler run for this event is already going; wait for its plan."))
+            if (
+                models.SchedulingRun.objects.filter(status__in=ACTIVE).count()
+                >= settings.NETWERKDAG_SCHEDULER_RUNS
+            ):
+                raise Busy(N_("The scheduler is busy with other events; try again in a few minutes."))
+            run = models.SchedulingRun.objects.create(
+                event=event,
+                time_limit=max(1.0, min(time_limit, MAX_TIME_LIMIT_S)),
+                source_document=event.document,
+                started_by=user if getattr(user, "pk", None) else None,
+            )
+            tasks.run_scheduler.enqueue(run.pk)
+    except IntegrityError:  # another request queued one for this event a moment ago
+        raise Busy(N_("A scheduler run for this event is already going; wait for its plan.")) from None
     return run
 
 
-def _launch(run_id: int) -> None:
-    """Start the run in a daemon thread of this process."""
-    thread = threading.Thread(target=_work, args=(run_id,), name=f"netwerkdag-schedule-{run_id}", daemon=True)
-    thread.start()
-
-
-def _work(run_id: int) -> None:
-    close_old_connections()
+def execute(run_id: int) -> str:
+    """Run a queued run (the worker's task); returns its outcome."""
+    claimed = models.SchedulingRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
+        status=Status.RUNNING, heartbeat_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return "not queued"
+    run = models.SchedulingRun.objects.select_related("event").get(pk=run_id)
     try:
-        run = models.SchedulingRun.objects.select_related("event").get(pk=run_id)
         _execute(run)
     except Exception as exc:  # a bug in the solver must not pass silently: the run shows it
-        models.SchedulingRun.objects.filter(pk=run_id).update(
-            status=models.SchedulingRun.Status.FAILED,
-            message=f"{type(exc).__name__}: {exc}",
-            finished_at=timezone.now(),
-        )
+        _finish(run, Status.FAILED, message=f"{type(exc).__name__}: {exc}")
         raise
-    finally:
-        close_old_connections()
+    return str(models.SchedulingRun.objects.values_list("status", flat=True).get(pk=run_id))
+
+
+def recover(run_id: int) -> None:
+    """The worker running this run stopped: start it again, or after MAX_ATTEMPTS mark it failed."""
+    run = models.SchedulingRun.objects.filter(pk=run_id, status__in=ACTIVE).first()
+    if run is None:
+        return
+    if run.attempts >= MAX_ATTEMPTS:
+        _finish(run, Status.FAILED, message=f"the worker running it stopped, {run.attempts} times")
+        return
+    with transaction.atomic():
+        if models.SchedulingRun.objects.filter(pk=run_id, status__in=ACTIVE).update(status=Status.QUEUED):
+            tasks.run_scheduler.enqueue(run_id)
 
 
 def _execute(run: models.SchedulingRun) -> None:
-    models.SchedulingRun.objects.filter(pk=run.pk).update(
-        status=models.SchedulingRun.Status.RUNNING, heartbeat_at=timezone.now()
-    )
     try:
         core = event_from_document(run.source_document)
     except NetwerkdagError as error:
-        _finish(run, models.SchedulingRun.Status.FAILED, message="; ".join(str(p) for p in error.problems))
+        _finish(run, Status.FAILED, message="; ".join(str(p) for p in error.problems))
         return
     last = 0.0
 
@@ -127,12 +161,12 @@ def _execute(run: models.SchedulingRun) -> None:
     if result.event is None or result.violations:
         _finish(
             run,
-            models.SchedulingRun.Status.FAILED,
+            Status.FAILED,
             result=summary,
             message="; ".join(result.explanation) or "no plan within the time limit",
         )
         return
-    _finish(run, models.SchedulingRun.Status.DONE, result=summary, plan=dump_event(result.event))
+    _finish(run, Status.DONE, result=summary, plan=dump_event(result.event))
 
 
 def _finish(
@@ -153,21 +187,6 @@ def _finish(
     )
 
 
-def refresh(run: models.SchedulingRun) -> models.SchedulingRun:
-    """The run as the database holds it now; one whose server died is marked failed."""
-    run.refresh_from_db()
-    active = run.status in (models.SchedulingRun.Status.QUEUED, models.SchedulingRun.Status.RUNNING)
-    beat = run.heartbeat_at or run.created_at
-    if active and timezone.now() - beat > STALE_AFTER + timedelta(seconds=run.time_limit):
-        models.SchedulingRun.objects.filter(pk=run.pk, status=run.status).update(
-            status=models.SchedulingRun.Status.FAILED,
-            message="the server running it stopped",
-            finished_at=timezone.now(),
-        )
-        run.refresh_from_db()
-    return run
-
-
 def accept(run: models.SchedulingRun) -> None:
     """Make the run's plan the event's draft (it is published separately)."""
     with transaction.atomic():
@@ -176,13 +195,11 @@ def accept(run: models.SchedulingRun) -> None:
             raise StaleDraft
         event.document = run.plan_document
         event.save(update_fields=["document", "updated_at"])
-        models.SchedulingRun.objects.filter(pk=run.pk).update(status=models.SchedulingRun.Status.ACCEPTED)
+        models.SchedulingRun.objects.filter(pk=run.pk).update(status=Status.ACCEPTED)
 
 
 def reject(run: models.SchedulingRun) -> None:
-    models.SchedulingRun.objects.filter(pk=run.pk, status=models.SchedulingRun.Status.DONE).update(
-        status=models.SchedulingRun.Status.REJECTED
-    )
+    models.SchedulingRun.objects.filter(pk=run.pk, status=Status.DONE).update(status=Status.REJECTED)
 
 
 def plan_changes(run: models.SchedulingRun) -> list[tuple[str, str, str]]:
@@ -204,4 +221,5 @@ def progress_json(run: models.SchedulingRun) -> dict[str, object]:
         "result": run.result,
         "message": run.message,
         "elapsed": round((timezone.now() - run.created_at).total_seconds(), 1),
+        "workers": live_workers("scheduling"),
     }

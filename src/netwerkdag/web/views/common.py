@@ -46,6 +46,13 @@ def private(response: HttpResponse, *, secret_address: bool = False) -> HttpResp
     return response
 
 
+def too_many(request: HttpRequest, window_s: int) -> HttpResponse:
+    """429 Too Many Requests, with when to try again."""
+    response = page(request, "too_many.html", {"minutes": max(1, round(window_s / 60))}, status=429)
+    response["Retry-After"] = str(window_s)
+    return response
+
+
 def download(data: bytes | str, content_type: str, filename: str | None = None) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
     if filename is not None:

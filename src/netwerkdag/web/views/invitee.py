@@ -1,8 +1,9 @@
 """The invitee's pages, reached by a personal link. Opening the link changes nothing (mail scanners such as
 Outlook Safe Links open it first); every change is a POST from a button, protected against CSRF.
 
-A failed look-up counts against the caller's address; past the limit the answer is 429, so that tokens
-cannot be guessed at speed (they have 256 bits anyway).
+A token that is not known counts against the client (its address behind trusted proxies); once a client
+has used up its window, it gets 429 and its look-ups stop, so that tokens cannot be guessed at speed (they
+have 256 bits anyway). A valid token costs nothing, and others' failures never block it.
 """
 
 from __future__ import annotations
@@ -13,46 +14,42 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-import weasyprint
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from netwerkdag.core.event import Event as CoreEvent
 from netwerkdag.publish.i18n import format_time_range
 from netwerkdag.web import i18n, models
-from netwerkdag.web.services import invitations, mail, ratelimit, registration
-from netwerkdag.web.services.personal import personal_data, personal_ical, personal_programme
+from netwerkdag.web.client import client_address
+from netwerkdag.web.services import invitations, ratelimit, registration
+from netwerkdag.web.services.personal import personal_data, personal_ical, personal_pdf, personal_programme
 from netwerkdag.web.services.privacy import withdraw
 from netwerkdag.web.services.programme import published_event
-from netwerkdag.web.views.common import download, page, private
+from netwerkdag.web.views.common import download, page, private, too_many
 
 View = Callable[..., HttpResponse]
-
-
-def _client(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
+#: The longest wish (dietary, accessibility) kept.
+MAX_WISH = 1000
 
 
 def with_invitation(view: View) -> View:
-    """Resolve the token of the URL into its invitation, counting failures per address (429 past the
-    limit); the response gets the headers of a private page."""
+    """Resolve the token of the URL into its invitation; an unknown token counts against the client
+    (429 once its window is used up). The response gets the headers of a private page."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, token: str, **kwargs: Any) -> HttpResponse:
-        key = f"token:{_client(request)}"
+        key = f"token:{client_address(request)}"
         limit, window = settings.NETWERKDAG_TOKEN_ATTEMPTS, settings.NETWERKDAG_TOKEN_WINDOW_S
-        if ratelimit.over_limit(key, limit, window):
-            response = page(request, "too_many.html", {}, status=429)
-            response["Retry-After"] = str(window)
-            return private(response, secret_address=True)
+        if ratelimit.blocked(key, limit, window):
+            return private(too_many(request, window), secret_address=True)
         invitation = invitations.find(token)
         if invitation is None:
-            ratelimit.count(key, window)
+            # Counted atomically: of any number of parallel guesses, `limit` are answered.
+            if not ratelimit.take(key, limit, window):
+                return private(too_many(request, window), secret_address=True)
             return private(page(request, "invitation_unknown.html", {}, status=404), secret_address=True)
         return private(view(request, invitation, token, **kwargs), secret_address=True)
 
@@ -183,19 +180,32 @@ def invitee(request: HttpRequest, invitation: models.Invitation, token: str) -> 
     except registration.UnknownChoice:
         messages.error(request, i18n.gettext("That session cannot be chosen; please choose again."))
         return _render(request, invitation, token, status=400)
+    except registration.Declined:
+        messages.error(
+            request,
+            i18n.gettext(
+                "You told us you will not come. Choose 'Yes, I will come' and save before you take or "
+                "wait for a place."
+            ),
+        )
+        return _render(request, invitation, token, status=409)
 
 
 def _save(request: HttpRequest, invitation: models.Invitation, token: str) -> HttpResponse:
     invitee = invitation.invitee
     post = request.POST
-    attending = post.get("attending")
-    if attending == "no":
+    if post.get("attending") == "no":
         registration.decline(invitee)
         messages.success(request, i18n.gettext("Thank you for letting us know you will not come."))
         return HttpResponseRedirect(_here(token), status=303)
-    dietary = post.get("dietary", "").strip()[:1000]
-    accessibility = post.get("accessibility", "").strip()[:1000]
+    dietary = post.get("dietary", "").strip()
+    accessibility = post.get("accessibility", "").strip()
     consent = post.get("consent") == "yes"
+    if len(dietary) > MAX_WISH or len(accessibility) > MAX_WISH:
+        messages.error(
+            request, i18n.gettext("Keep each wish under %(n)s characters; nothing was saved.", n=MAX_WISH)
+        )
+        return _render(request, invitation, token, status=400)
     if (dietary or accessibility) and not consent:
         messages.error(
             request,
@@ -205,45 +215,20 @@ def _save(request: HttpRequest, invitation: models.Invitation, token: str) -> Ht
     slots = set(
         models.Seats.objects.filter(event_id=invitee.event_id, active=True).values_list("slot", flat=True)
     )
-    results = []
-    for slot in sorted(slots):
+    choices: dict[str, str | None] = {}
+    for slot in slots:
         if slot.startswith("session:"):
-            wanted = slot.removeprefix("session:") if post.get(slot) == "yes" else None
+            choices[slot] = slot.removeprefix("session:") if post.get(slot) == "yes" else None
         elif slot in post:
-            wanted = post.get(slot) or None
-        else:
-            continue
-        results.append(registration.choose(invitee, slot, wanted))
-    language = post.get("language", invitee.language)
-    models.Invitee.objects.filter(pk=invitee.pk).update(
-        attending="yes",
-        responded_at=timezone.now(),
-        dietary=dietary if consent else "",
-        accessibility=accessibility if consent else "",
-        special_consent_at=(invitee.special_consent_at or timezone.now()) if consent else None,
-        language=language if language in ("nl", "en") else invitee.language,
-    )
-    invitee.refresh_from_db()
+            choices[slot] = post.get(slot) or None
+    answers = registration.Answers(choices, dietary, accessibility, consent, post.get("language", ""))
+    results = registration.register(invitee, answers)
     full = [r for r in results if r.outcome is registration.Outcome.FULL]
     if full:
+        invitee.refresh_from_db()
         return _render(request, invitation, token, status=409, full=full)
-    _confirm(invitee, token)
     messages.success(request, i18n.gettext("Your registration is saved. A confirmation is on its way."))
     return HttpResponseRedirect(_here(token), status=303)
-
-
-def _confirm(invitee: models.Invitee, token: str) -> None:
-    core = published_event(invitee.event)
-    if core is None or not invitee.email:
-        return
-    with i18n.language(invitee.language):
-        lang = i18n.current()
-        mail.send_confirmation(
-            invitee,
-            invitations.link(token),
-            personal_programme(core, invitee, lang),
-            personal_ical(core, invitee, lang),
-        )
 
 
 def _programme_of(invitee: models.Invitee) -> CoreEvent:
@@ -269,18 +254,7 @@ def invitee_ics(request: HttpRequest, invitation: models.Invitation, token: str)
 @with_invitation
 def invitee_pdf(request: HttpRequest, invitation: models.Invitation, token: str) -> HttpResponse:
     invitee = invitation.invitee
-    core = _programme_of(invitee)
-    lang = i18n.current()
-    html = render_to_string(
-        "web/personal_print.html",
-        {
-            "invitee": invitee,
-            "event": invitee.event,
-            "programme": personal_programme(core, invitee, lang),
-            "lang": lang,
-        },
-    )
-    data = weasyprint.HTML(string=html).write_pdf()
+    data = personal_pdf(_programme_of(invitee), invitee, i18n.current())
     response = download(data, "application/pdf")
     response["Content-Disposition"] = f'inline; filename="{invitee.event.slug}-programma.pdf"'
     return response

@@ -11,9 +11,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
@@ -24,6 +24,7 @@ from netwerkdag.core.problems import NetwerkdagError
 from netwerkdag.publish.tables import csv_text, simple_workbook
 from netwerkdag.web import i18n, models
 from netwerkdag.web.services import (
+    accounts,
     attendance,
     badges,
     editing,
@@ -31,36 +32,13 @@ from netwerkdag.web.services import (
     invitees,
     mail,
     programme,
-    ratelimit,
     scheduling,
 )
+from netwerkdag.web.services.workers import live_workers
 from netwerkdag.web.views.common import download, page, private
 
 View = Callable[..., HttpResponse]
-MAX_UPLOAD = 5 * 1024 * 1024
-
-
-class LoginView(auth_views.LoginView):
-    """Django's login, with failed attempts counted per address in the database: past the limit the
-    answer is 429 until the window has passed (several app servers count together)."""
-
-    template_name = "web/login.html"
-    redirect_authenticated_user = True
-
-    def _key(self) -> str:
-        return f"login:{self.request.META.get('REMOTE_ADDR', 'unknown')}"
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        limit, window = settings.NETWERKDAG_LOGIN_ATTEMPTS, settings.NETWERKDAG_TOKEN_WINDOW_S
-        if ratelimit.over_limit(self._key(), limit, window):
-            response = page(request, "too_many.html", {}, status=429)
-            response["Retry-After"] = str(window)
-            return response
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        ratelimit.count(self._key(), settings.NETWERKDAG_TOKEN_WINDOW_S)
-        return super().form_invalid(form)
+Kind = models.OutgoingMail.Kind
 
 
 def _to_event(event: models.Event) -> HttpResponse:
@@ -108,7 +86,7 @@ class UploadProblem(Exception):
 def _uploaded_text(request: HttpRequest) -> tuple[str, str]:
     """The text and name of the uploaded event file."""
     upload = request.FILES.get("file")
-    if upload is None or upload.size > MAX_UPLOAD:
+    if upload is None or upload.size > settings.NETWERKDAG_MAX_UPLOAD:
         raise UploadProblem(i18n.gettext("Choose an event file (YAML, at most 5 MB)."))
     try:
         return upload.read().decode("utf-8"), upload.name or "event.yaml"
@@ -150,6 +128,16 @@ def new_event(request: HttpRequest) -> HttpResponse:
     return _to_event(event)
 
 
+def _invitee_of(event: models.Event, value: str | None) -> models.Invitee:
+    """The event's invitee with the id a form sent; 404 for anything else (another event's, not a number)."""
+    if not value or not value.isdigit():
+        raise Http404("no such invitee")
+    person = models.Invitee.objects.filter(event=event, pk=int(value)).first()
+    if person is None:
+        raise Http404("no such invitee")
+    return person
+
+
 @require_safe
 @for_organiser
 def event(request: HttpRequest, event: models.Event) -> HttpResponse:
@@ -175,6 +163,9 @@ def event(request: HttpRequest, event: models.Event) -> HttpResponse:
             "versions": event.versions.all()[:10],
             "runs": event.scheduling_runs.all()[:5],
             "deadline": _local_input(event.registration_deadline),
+            "mail": mail.summary(event),
+            "workers": live_workers(),
+            "organisers": models.Organiser.objects.filter(event=event).select_related("user"),
         },
     )
 
@@ -259,21 +250,13 @@ def publish(request: HttpRequest, event: models.Event) -> HttpResponse:
         for line in _problems(request, error):
             messages.error(request, line)
         return _to_event(event)
-    told = 0
-    moved = {c["session"] for c in version.changes if c["what"] in ("moved", "removed")}
-    held: dict[int, set[str]] = {}
-    rows = models.Registration.objects.filter(seats__event=event, seats__session_id__in=moved)
-    for invitee_id, session_id in rows.values_list("invitee_id", "seats__session_id"):
-        held.setdefault(invitee_id, set()).add(session_id)
-    for person in models.Invitee.objects.filter(pk__in=held):
-        told += mail.send_programme_changed(
-            person, [c for c in version.changes if c["session"] in held[person.pk]]
-        )
-    audit(request, event, "publish", version=version.number, changes=len(version.changes), told=told)
+    audit(request, event, "publish", version=version.number, changes=len(version.changes), told=version.told)
     messages.success(
         request,
         i18n.gettext(
-            "Version %(n)s is published; %(told)s people were told of changes.", n=version.number, told=told
+            "Version %(n)s is published; %(told)s people will be told of changes.",
+            n=version.number,
+            told=version.told,
         ),
     )
     return _to_event(event)
@@ -317,7 +300,7 @@ def import_invitees(request: HttpRequest, event: models.Event) -> HttpResponse:
             messages.success(request, i18n.gettext("%(n)s invitees added from the network.", n=added))
             return HttpResponseRedirect(reverse("web:organiser-invitees", args=[event.slug]), status=303)
         upload = request.FILES.get("file")
-        if upload is None or upload.size > MAX_UPLOAD:
+        if upload is None or upload.size > settings.NETWERKDAG_MAX_UPLOAD:
             problems = [i18n.gettext("Choose a CSV or XLSX file of at most 5 MB.")]
         else:
             try:
@@ -346,40 +329,36 @@ def import_invitees(request: HttpRequest, event: models.Event) -> HttpResponse:
 @require_POST
 @for_organiser
 def send_invitations(request: HttpRequest, event: models.Event) -> HttpResponse:
-    """Send a new personal link to every invitee with an address who has not had one (or to one person)."""
+    """Queue an invitation, with a new personal link, for every invitee with an address who has none
+    queued or sent yet (or for one person). Asking twice adds nothing."""
     people = models.Invitee.objects.filter(event=event, anonymised_at__isnull=True).exclude(email="")
-    if request.POST.get("invitee"):
-        people = people.filter(pk=request.POST["invitee"])
+    if "invitee" in request.POST:
+        people = people.filter(pk=_invitee_of(event, request.POST.get("invitee")).pk)
     else:
-        people = people.exclude(invitations__sent_at__isnull=False)
-    sent = 0
-    for person in people:
-        token = invitations.invite(person)
-        if mail.send_invitation(person, invitations.link(token)):
-            models.Invitation.objects.filter(token_hash=invitations.token_hash(token)).update(
-                sent_at=timezone.now()
-            )
-            sent += 1
-    audit(request, event, "send-invitations", sent=sent)
-    messages.success(request, i18n.gettext("%(n)s invitations sent.", n=sent))
+        done = (
+            models.OutgoingMail.Status.QUEUED,
+            models.OutgoingMail.Status.SENDING,
+            models.OutgoingMail.Status.SENT,
+        )
+        people = people.exclude(mails__kind=Kind.INVITATION, mails__status__in=done)
+    with transaction.atomic():
+        queued = sum(mail.queue(Kind.INVITATION, invitee=person) is not None for person in people)
+    audit(request, event, "send-invitations", queued=queued)
+    messages.success(request, i18n.gettext("%(n)s invitations are being sent.", n=queued))
     return HttpResponseRedirect(reverse("web:organiser-invitees", args=[event.slug]), status=303)
 
 
 @require_POST
 @for_organiser
 def link(request: HttpRequest, event: models.Event) -> HttpResponse:
-    """Send one invitee a new link (the old one stops working), or revoke their link."""
-    person = models.Invitee.objects.filter(event=event, pk=request.POST.get("invitee") or 0).first()
-    if person is None or person.anonymised_at is not None:
+    """Send one invitee a new link (the old one stops working when it is sent), or revoke their link."""
+    person = _invitee_of(event, request.POST.get("invitee"))
+    if person.anonymised_at is not None:
         raise Http404("no such invitee")
     if request.POST.get("do") == "send" and person.email:
-        token = invitations.invite(person)
-        if mail.send_invitation(person, invitations.link(token)):
-            models.Invitation.objects.filter(token_hash=invitations.token_hash(token)).update(
-                sent_at=timezone.now()
-            )
+        mail.queue(Kind.INVITATION, invitee=person)
         audit(request, event, "new-link", invitee=person.pk)
-        messages.success(request, i18n.gettext("A new link is sent to %(name)s.", name=person.name))
+        messages.success(request, i18n.gettext("A new link is being sent to %(name)s.", name=person.name))
     else:
         invitations.revoke(person)
         audit(request, event, "revoke-link", invitee=person.pk)
@@ -415,9 +394,7 @@ def export(request: HttpRequest, event: models.Event, what: str, fmt: str) -> Ht
 @for_organiser
 def check_in(request: HttpRequest, event: models.Event) -> HttpResponse:
     if request.method == "POST":
-        person = models.Invitee.objects.filter(event=event, pk=request.POST.get("invitee") or 0).first()
-        if person is None:
-            raise Http404("no such invitee")
+        person = _invitee_of(event, request.POST.get("invitee"))
         present = request.POST.get("present") == "yes"
         person.checked_in_at = timezone.now() if present else None
         person.save(update_fields=["checked_in_at"])
@@ -464,7 +441,7 @@ def _run_of(event: models.Event, run_id: int) -> models.SchedulingRun:
     run = models.SchedulingRun.objects.filter(event=event, pk=run_id).first()
     if run is None:
         raise Http404("no such run")
-    return scheduling.refresh(run)
+    return run
 
 
 @require_POST
@@ -479,6 +456,9 @@ def schedule_start(request: HttpRequest, event: models.Event) -> HttpResponse:
     except NetwerkdagError as error:
         for line in _problems(request, error):
             messages.error(request, line)
+        return _to_event(event)
+    except scheduling.Busy as busy:
+        messages.error(request, i18n.gettext(str(busy)))
         return _to_event(event)
     audit(request, event, "schedule", run=run.pk, time_limit=run.time_limit)
     return HttpResponseRedirect(reverse("web:organiser-schedule-run", args=[event.slug, run.pk]), status=303)
@@ -496,6 +476,7 @@ def schedule_run(request: HttpRequest, event: models.Event, run_id: int) -> Http
             "run": run,
             "changes": scheduling.plan_changes(run),
             "stale": run.source_document != event.document,
+            "workers": live_workers("scheduling"),
         },
     )
 
@@ -528,4 +509,35 @@ def schedule_decide(request: HttpRequest, event: models.Event, run_id: int) -> H
         scheduling.reject(run)
         audit(request, event, "schedule-reject", run=run.pk)
         messages.success(request, i18n.gettext("The plan is rejected; the draft is unchanged."))
+    return _to_event(event)
+
+
+@require_POST
+@for_organiser
+def resend_mail(request: HttpRequest, event: models.Event) -> HttpResponse:
+    """Queue the event's failed mails again (each once: a sent mail is never sent again)."""
+    count = mail.resend_failed(event)
+    audit(request, event, "resend-mail", count=count)
+    messages.success(request, i18n.gettext("%(n)s mails are being sent again.", n=count))
+    return _to_event(event)
+
+
+@require_POST
+@for_organiser
+def add_organiser(request: HttpRequest, event: models.Event) -> HttpResponse:
+    """Invite a co-organiser by e-mail: an account (new, or the one with that address) organises this
+    event too; a new account gets a link to set its password."""
+    try:
+        user, created = accounts.add_organiser(request.POST.get("email", ""), event)
+    except accounts.AccountProblem as problem:
+        messages.error(request, i18n.gettext(problem.message, **problem.values))
+        return _to_event(event)
+    audit(request, event, "add-organiser", user=user.pk, new=created)
+    if created:
+        messages.success(
+            request,
+            i18n.gettext("%(email)s is invited; a link to set a password is on its way.", email=user.email),
+        )
+    else:
+        messages.success(request, i18n.gettext("%(email)s now organises this event too.", email=user.email))
     return _to_event(event)

@@ -3,21 +3,25 @@
 `session` is a session id of the event; `person` is a person id of the network, or any other id for an
 attendee from outside the network; `weight` is a whole number from 1 to 100, default 3 (wants to come).
 Every problem is reported with ``file:row:column``, all at once; nothing is read when any row is wrong.
+The cells are read by `files.spreadsheet.read_csv`, which also refuses a file that is not UTF-8, a cell of
+more than 1,000 characters and a field that the csv module cannot read.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from netwerkdag.core.event import Event
 from netwerkdag.core.interests import MAX_WEIGHT, MIN_WEIGHT, WANTS, Interest, Reason
 from netwerkdag.core.problems import Location, NetwerkdagError, Problem
+from netwerkdag.files.spreadsheet import TableLimits, read_csv
 
 #: The largest interests file read (50 MB: some 2 million rows).
 MAX_BYTES = 50_000_000
 HEADER = ("person", "session", "weight")
+#: Read by the shared table reader, comma-separated only; the row limit never binds (a row is at least a
+#: byte), the column and cell limits only refuse what could never be an interest.
+LIMITS = TableLimits(max_rows=MAX_BYTES, max_bytes=MAX_BYTES)
 
 
 def _problem(code: str, message: str, hint: str, file: str, row: int, column: int) -> Problem:
@@ -37,26 +41,15 @@ def read_interests(path: Path, event: Event) -> list[Interest]:
         raise NetwerkdagError(
             Problem("too-large", f"{name} is larger than 50 MB", (), "split the file", Location(name, 1, 1))
         )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        row = raw.count(b"\n", 0, exc.start) + 1
-        raise NetwerkdagError(
-            _problem(
-                "not-utf8",
-                f"the file is not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
-                "save it as CSV UTF-8 (in Excel: Save as > CSV UTF-8)",
-                name,
-                row,
-                1,
-            )
-        ) from None
-    return parse_interests(text, name, event)
+    return _interests(read_csv(raw, name, LIMITS, delimiters=","), name, event)
 
 
 def parse_interests(text: str, name: str, event: Event) -> list[Interest]:
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    if not rows or not any(cell.strip() for cell in rows[0]):
+    return _interests(read_csv(text.encode("utf-8"), name, LIMITS, delimiters=","), name, event)
+
+
+def _interests(rows: list[list[str]], name: str, event: Event) -> list[Interest]:
+    if not rows or not any(rows[0]):
         raise NetwerkdagError(
             _problem(
                 "empty-file",
@@ -67,7 +60,7 @@ def parse_interests(text: str, name: str, event: Event) -> list[Interest]:
                 1,
             )
         )
-    header = tuple(cell.strip().lower() for cell in rows[0])
+    header = tuple(cell.lower() for cell in rows[0])
     if header not in (HEADER[:2], HEADER):
         raise NetwerkdagError(
             _problem(
@@ -82,7 +75,7 @@ def parse_interests(text: str, name: str, event: Event) -> list[Interest]:
     problems: list[Problem] = []
     found: dict[tuple[str, str], Interest] = {}
     for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
+        if not any(row):
             continue
         if len(row) not in (2, 3) or len(row) > len(header):
             problems.append(
@@ -96,7 +89,7 @@ def parse_interests(text: str, name: str, event: Event) -> list[Interest]:
                 )
             )
             continue
-        person, session = row[0].strip(), row[1].strip()
+        person, session = row[0], row[1]
         if not person or any(ch in person for ch in "\r\n\t"):
             problems.append(
                 _problem(
@@ -117,8 +110,8 @@ def parse_interests(text: str, name: str, event: Event) -> list[Interest]:
             )
             continue
         weight = WANTS
-        if len(row) == 3 and row[2].strip():
-            value = row[2].strip()
+        if len(row) == 3 and row[2]:
+            value = row[2]
             if not (value.isascii() and value.isdigit()) or not MIN_WEIGHT <= int(value) <= MAX_WEIGHT:
                 problems.append(
                     _problem(

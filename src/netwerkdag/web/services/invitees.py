@@ -1,15 +1,14 @@
 """Importing invitees from CSV or XLSX, and creating them from the event's network.
 
 The header names the columns (`name` required; `email`, `organisation`, `role`, `function`, `language`,
-`person` optional, in any order, Dutch names accepted). Every row is checked first; one bad row and
-nothing is imported, and each problem names its row and column.
+`person` optional, in any order, Dutch names accepted). The file is read by `files.spreadsheet`, which
+refuses what is too large before building it; then every row is checked, each value also against the
+length of its database column. One bad row and nothing is imported, and each problem names its row and
+column as the spreadsheet numbers them.
 """
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -18,6 +17,7 @@ from django.db import transaction
 
 from netwerkdag.core.event import Event as CoreEvent
 from netwerkdag.core.problems import Location, NetwerkdagError, Problem
+from netwerkdag.files.spreadsheet import TableLimits, read_table
 from netwerkdag.web import models
 
 COLUMNS = {
@@ -53,70 +53,71 @@ def _problem(file: str, row: int, column: int, message: str, hint: str) -> Probl
     return Problem("bad-invitee-row", message, (), hint, Location(file, row, column))
 
 
-def read_rows(data: bytes, filename: str) -> list[list[str]]:
-    """The cells of a CSV (UTF-8, comma or semicolon) or XLSX file, as text."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-            raise NetwerkdagError(
-                Problem(
-                    "bad-file", f"{filename} is not an Excel workbook (.xlsx)", (), "save it as .xlsx or CSV"
-                )
-            ) from None
-        sheet = book.worksheets[0]
-        return [
-            ["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)
-        ]
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise NetwerkdagError(
-            _problem(filename, line, 1, "the file is not UTF-8 text", "save it as CSV UTF-8")
-        ) from None
-    dialect = csv.excel
-    with contextlib.suppress(csv.Error):  # no separator found: a single column, read as plain CSV
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;")  # type: ignore[assignment]
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+#: The reader's limits: the default ones, with this module's row limit.
+LIMITS = TableLimits(max_rows=MAX_ROWS)
+#: How a field is named in a problem.
+LABELS = {
+    "name": "name",
+    "email": "e-mail address",
+    "organisation": "organisation",
+    "role": "role",
+    "function": "function",
+    "person_id": "person id",
+}
 
 
 def parse(data: bytes, filename: str, core: CoreEvent | None) -> list[Row]:
-    cells = read_rows(data, filename)
-    cells = [row for row in cells if any(row)]
+    table = read_table(data, filename, LIMITS)
+    # Empty rows are skipped, but each row keeps its number in the spreadsheet.
+    cells = [(number, row) for number, row in enumerate(table, start=1) if any(row)]
     if not cells:
         raise NetwerkdagError(
             _problem(filename, 1, 1, "the file is empty", "put a header row first: name,email,...")
         )
-    header = [COLUMNS.get(h.strip().lower()) for h in cells[0]]
+    header_line, header_cells = cells[0]
+    header = [COLUMNS.get(h.lower()) for h in header_cells]
     problems = [
         _problem(
             filename,
-            1,
+            header_line,
             c + 1,
-            f"unknown column '{cells[0][c]}'",
+            f"unknown column '{header_cells[c]}'",
             "use: name, email, organisation, role, function, language, person",
         )
         for c, h in enumerate(header)
-        if h is None and cells[0][c]
+        if h is None and header_cells[c]
     ]
     if "name" not in header:
-        problems.append(_problem(filename, 1, 1, "there is no column 'name'", "add a column named name"))
-    if len(cells) - 1 > MAX_ROWS:
-        problems.append(_problem(filename, MAX_ROWS + 2, 1, f"more than {MAX_ROWS} rows", "split the file"))
+        problems.append(
+            _problem(filename, header_line, 1, "there is no column 'name'", "add a column named name")
+        )
     if problems:
         raise NetwerkdagError(problems)
+    # From the model, so that a value that fits here fits in the database too.
+    max_length = {field: models.Invitee._meta.get_field(field).max_length for field in LABELS}
+    col = {h: c + 1 for c, h in enumerate(header) if h}
     rows: list[Row] = []
     seen_email: dict[str, int] = {}
-    for number, raw in enumerate(cells[1:], start=2):
+    for number, raw in cells[1:]:
         values = {h: (raw[c] if c < len(raw) else "") for c, h in enumerate(header) if h}
-        col = {h: c + 1 for c, h in enumerate(header) if h}
+        too_long: set[str] = set()
+        for field in sorted(values.keys() & LABELS.keys(), key=col.__getitem__):
+            length, limit = len(values[field]), max_length[field]
+            if length > limit:
+                too_long.add(field)
+                problems.append(
+                    _problem(
+                        filename,
+                        number,
+                        col[field],
+                        f"the {LABELS[field]} is {length} characters long; at most {limit}",
+                        f"shorten it to at most {limit} characters",
+                    )
+                )
         if not values.get("name"):
             problems.append(_problem(filename, number, col["name"], "the name is empty", "fill in the name"))
         email = values.get("email", "")
-        if email:
+        if email and "email" not in too_long:
             try:
                 validate_email(email)
             except ValidationError:
@@ -129,6 +130,7 @@ def parse(data: bytes, filename: str, core: CoreEvent | None) -> list[Row]:
                         "correct the address or leave it empty",
                     )
                 )
+        if email:
             if email.lower() in seen_email:
                 problems.append(
                     _problem(
@@ -147,7 +149,12 @@ def parse(data: bytes, filename: str, core: CoreEvent | None) -> list[Row]:
             )
         values["language"] = lang
         person = values.get("person_id", "")
-        if person and core is not None and not core.network.has_person(person):
+        if (
+            person
+            and core is not None
+            and "person_id" not in too_long
+            and not core.network.has_person(person)
+        ):
             problems.append(
                 _problem(
                     filename,

@@ -82,7 +82,8 @@ def test_forget_anonymises_after_the_retention_period(
 def _serve(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "NETWERKDAG_DATA_DIR")}
     environment.update(env)
-    command = [sys.executable, "-m", "netwerkdag.cli", "serve", "--mail", "console", "--data-dir", str(tmp_path / "data")]
+    command = [sys.executable, "-m", "netwerkdag.cli", "serve", "--mail", "console"]
+    command += ["--data-dir", str(tmp_path / "data")]
     return subprocess.run(command, env=environment, capture_output=True, text=True, check=False, timeout=60)
 
 

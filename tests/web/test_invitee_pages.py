@@ -13,7 +13,6 @@ from icalendar import Calendar
 from tests.web.conftest import MakeInvitee, run_tasks, seats_of, set_capacity
 
 from netwerkdag.web import models
-from netwerkdag.web.services import invitations
 
 pytestmark = pytest.mark.django_db
 

@@ -26,5 +26,6 @@ def test_dutch_catalogue_translates_every_web_message() -> None:
         "Will you come?",
         "Dear %(name)s,",
     } <= singular
-    assert untranslated == ["%(name)s: %(state)s", "Catering", "Link", "Mail", "Site", "Status"]  # the same in Dutch
+    same_in_dutch = ["%(name)s: %(state)s", "Catering", "Link", "Mail", "Site", "Status"]
+    assert untranslated == same_in_dutch
     assert dutch.ngettext("%(num)s place left", "%(num)s places left", 3) % {"num": 3} == "nog 3 plaatsen"

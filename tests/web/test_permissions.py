@@ -122,9 +122,7 @@ def test_every_url_has_an_entry() -> None:
 
 
 @pytest.fixture
-def world(
-    day: models.Event, make_invitee: MakeInvitee, haarlem_text: str
-) -> dict[str, object]:
+def world(day: models.Event, make_invitee: MakeInvitee, haarlem_text: str) -> dict[str, object]:
     other = programme.import_event(
         haarlem_text.replace("slug: g40-haarlem-2023", "slug: andere-dag"), "x.yaml"
     )

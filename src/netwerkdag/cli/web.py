@@ -142,15 +142,14 @@ def worker(
     """Run the background work: mail, scheduler runs, the daily jobs (forget, reminders). Run one or more
     beside `serve`, on any machine that reaches the database; stop with Ctrl+C (after the task at hand)."""
     queues = [q.strip() for q in queue.split(",") if q.strip()] if queue else []
-    from netwerkdag.web.worker import ALL_QUEUES
+    _choose_mail(mail)
+    _start(data_dir, migrate=parent_pid is None)
+    from netwerkdag.web.worker import ALL_QUEUES, run
 
     unknown = [q for q in queues if q not in ALL_QUEUES]
     if unknown:
         with user_errors():
             raise _problem("unknown-queue", f"unknown queue {unknown[0]}", "use: " + ", ".join(ALL_QUEUES))
-    _choose_mail(mail)
-    _start(data_dir, migrate=parent_pid is None)
-    from netwerkdag.web.worker import run
 
     err.print(f"netwerkdag worker: {', '.join(queues) if queues else 'every queue'}  (stop with Ctrl+C)")
     run(queues, parent_pid=parent_pid)

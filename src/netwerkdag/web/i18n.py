@@ -33,7 +33,7 @@ def language(lang: str) -> Iterator[None]:
         yield
 
 
-def N_(message: str) -> str:  # noqa: N802 - the name gettext's tools look for
+def N_(message: str) -> str:
     """Mark `message` for the catalogue without translating it (a service's message, translated by the
     page that shows it; the command line stays English)."""
     return message

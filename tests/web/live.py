@@ -82,6 +82,17 @@ class LiveServer:
     process: subprocess.Popen[bytes]
     log: Path
 
+    def worker(self, *args: str, log: Path | None = None, **env: str) -> subprocess.Popen[bytes]:
+        """Start `netwerkdag worker` (with `args`) on the server's database; its output goes to `log`
+        (default: worker.log beside the server's). The caller stops it (terminate, or kill for a crash)."""
+        target = log or self.log.with_name("worker.log")
+        mail = "smtp" if "EMAIL_HOST" in {**self.env, **env} else "console"
+        with target.open("ab") as sink:
+            return subprocess.Popen(
+                [sys.executable, "-m", "netwerkdag.cli", "worker", "--mail", mail, *args],
+                env={**self.env, **env}, stdout=sink, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+
     def run(self, *args: str) -> str:
         """Run this file as a script against the server's database; returns its standard output."""
         result = subprocess.run(

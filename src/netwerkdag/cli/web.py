@@ -262,7 +262,9 @@ def check_deploy(data_dir: DataDirOption = None) -> None:
 
     from netwerkdag.web.services.workers import live_workers
 
-    found = [m for m in run_checks(include_deployment_checks=True) if m.level >= WARNING]
+    found = [
+        m for m in run_checks(include_deployment_checks=True) if m.level >= WARNING and not m.is_silenced()
+    ]
     lines = [f"{m.id}: {m.msg}" + (f"\n    → {m.hint}" if m.hint else "") for m in found]
     if not _migrated():
         lines.append(

@@ -1,12 +1,14 @@
 """Load benchmark of the web app: the production server (`netwerkdag serve`: gunicorn, gthread workers) on
 loopback, against an SQLite file and against PostgreSQL, driven by locust (benchmarks/web/locustfile.py).
 
-Targets (issue 4), measured here and never asserted in a test:
+Targets (issues 4 and 15), measured here and never asserted in a test:
 
 1. throughput: the programme page (/g40-haarlem-2023/) and schedule.json each answer at least 300
    requests/s on 2 cores;
 2. registration: 300 invitees register within 5 minutes, 50 of them in the first 10 seconds, with a p95
-   latency under 300 ms, 0 errors and 0 "database is locked" in the server log, on SQLite and PostgreSQL.
+   latency under 300 ms, 0 errors and 0 "database is locked" in the server log, on SQLite and PostgreSQL;
+   with a worker (`netwerkdag worker`) beside the server sending every confirmation (with its PDF and
+   .ics) to a mail server on loopback (aiosmtpd, tests/web/smtp.py): each delivered exactly once.
 
 Commands (from the repository root; locust is in the `bench` group:
 `UV_PROJECT_ENVIRONMENT=.venv .bootstrap/bin/uv sync --frozen --group bench`):
@@ -76,6 +78,7 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.web.live import LiveServer, live_server, throwaway_database
+from tests.web.smtp import Sink
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -96,6 +99,8 @@ THROUGHPUT_PAGES = {  # phase: (locust user class, path)
 TARGET_RPS = 300.0
 TARGET_P95_MS = 300.0
 WARM_UP_REQUESTS = 20
+#: How long the worker may take, after the last registration, to deliver the last confirmation.
+MAIL_DRAIN_TIMEOUT_S = 600.0
 SPAWN_RATE_MAX = 100.0  # locust warns above 100 users/s
 #: Inputs of the invitee form that are not a choice of session.
 NOT_SLOTS = {"attending", "language", "consent", "confirm"}
@@ -348,6 +353,47 @@ def throughput_result(run: LocustRun, phase: str, path: str, log: dict[str, int]
     }
 
 
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds used so far by a process and its children (the worker and its scheduling process)."""
+    try:
+        process = psutil.Process(pid)
+        total = sum(process.cpu_times()[:2])
+        for child in process.children(recursive=True):
+            total += sum(child.cpu_times()[:2])
+    except psutil.NoSuchProcess:
+        return 0.0
+    return float(total)
+
+
+def mail_delivery(server: LiveServer, sink: Sink, expected: int, ended_at: float) -> dict[str, Any]:
+    """Wait until the worker has delivered `expected` confirmations (or the outbox holds nothing more to
+    send), then count what the mail server received: each Message-ID once, none failed."""
+    deadline = time.monotonic() + MAIL_DRAIN_TIMEOUT_S
+    while True:
+        mails = json.loads(server.run("state"))["mails"]
+        pending = sum(m["status"] in ("queued", "sending") for m in mails)
+        if (len(sink.received) >= expected and pending == 0) or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    received = sink.received
+    ids = sink.message_ids()
+    statuses = Counter(m["status"] for m in mails)
+    arrivals = sorted(r.at for r in received)
+    return {
+        "expected": expected,
+        "delivered": len(received),
+        "distinct_message_ids": len(ids),
+        "duplicates": sum(n - 1 for n in ids.values()),
+        "outbox": dict(statuses),
+        "with_pdf_and_ics": sum(
+            {"application/pdf", "text/calendar"} <= {p.get_content_type() for p in r.message.walk()}
+            for r in received
+        ),
+        "last_delivered_after_last_post_s": round(arrivals[-1] - ended_at, 1) if arrivals else None,
+        "met": len(received) == expected == len(ids) and statuses.get("failed", 0) == 0,
+    }
+
+
 def registration_result(run: LocustRun, shape: Shape, log: dict[str, int]) -> dict[str, Any]:
     gets = [s for s in run.samples if s[0] == "GET"]
     posts = [s for s in run.samples if s[0] == "POST"]
@@ -427,64 +473,88 @@ def run_backend(
     results: list[dict[str, Any]] = []
     data_dir = workdir / backend
     data_dir.mkdir(parents=True, exist_ok=True)
-    console.print(f"[bold]{backend}[/]: starting the server in {data_dir}")
-    with live_server(data_dir, database_url) as server:
-        workers = len(psutil.Process(server.process.pid).children(recursive=True))
-        started = time.monotonic()
-        setup = json.loads(
-            server.run("setup", SETUP_SESSION, str(SETUP_CAPACITY), "0", str(shape.invitees + 1))
-        )
-        tokens: list[str] = setup["tokens"]
-        probe = tokens.pop()  # only for reading the form; the measured links stay unopened
-        offered = offered_choices(fetch(f"{server.url}/uitnodiging/{probe}/"))
-        console.print(
-            f"  {shape.invitees + 1} invitees set up in {time.monotonic() - started:.1f} s; "
-            f"{workers} worker processes; the form offers "
-            + ", ".join(f"{slot} ({len(sessions)})" for slot, sessions in offered.items())
-        )
-        database = postgres_version(database_url) if database_url else f"SQLite {sqlite3.sqlite_version}"
-        common = {"backend": backend, "database": database, "server_workers": workers}
-        if args.scenario in ("throughput", "all"):
-            for phase, (user_class, path) in THROUGHPUT_PAGES.items():
-                warm_up(server, path)
-                offset = log_size(server.log)
-                console.print(f"  throughput {phase}: {args.users} users for {args.duration:g} s")
-                run = run_locust(
-                    server,
-                    workdir,
-                    f"{backend}-throughput-{phase.replace('.', '-')}",
-                    user_class,
-                    users=args.users,
-                    run_time_s=args.duration,
-                )
-                time.sleep(0.5)  # the last access-log lines
-                result = throughput_result(run, phase, path, log_counts(server.log, offset))
-                result.update(common, users=args.users, duration_s=args.duration)
-                results.append(result)
-                _progress(result)
-        if args.scenario in ("registration", "all"):
-            plan = workdir / f"{backend}-plan.json"
-            journeys = make_plan(tokens, offered, shape)
-            plan.write_text(json.dumps({"shape": shape.__dict__, "journeys": journeys}, indent=1))
+    console.print(f"[bold]{backend}[/]: starting the server, a worker and a mail server in {data_dir}")
+    with Sink() as sink, live_server(data_dir, database_url, **sink.env()) as server:
+        background = server.worker()
+        try:
+            results += _scenarios(backend, database_url, args, shape, workdir, server, sink, background.pid)
+        finally:
+            background.terminate()
+            background.wait(timeout=60)
+    return results
+
+
+def _scenarios(
+    backend: str,
+    database_url: str | None,
+    args: argparse.Namespace,
+    shape: Shape,
+    workdir: Path,
+    server: LiveServer,
+    sink: Sink,
+    worker_pid: int,
+) -> list[dict[str, Any]]:
+    results: list[dict[str, Any]] = []
+    workers = len(psutil.Process(server.process.pid).children(recursive=True))
+    started = time.monotonic()
+    setup = json.loads(server.run("setup", SETUP_SESSION, str(SETUP_CAPACITY), "0", str(shape.invitees + 1)))
+    tokens: list[str] = setup["tokens"]
+    probe = tokens.pop()  # only for reading the form; the measured links stay unopened
+    offered = offered_choices(fetch(f"{server.url}/uitnodiging/{probe}/"))
+    console.print(
+        f"  {shape.invitees + 1} invitees set up in {time.monotonic() - started:.1f} s; "
+        f"{workers} worker processes; the form offers "
+        + ", ".join(f"{slot} ({len(sessions)})" for slot, sessions in offered.items())
+    )
+    database = postgres_version(database_url) if database_url else f"SQLite {sqlite3.sqlite_version}"
+    common = {"backend": backend, "database": database, "server_workers": workers}
+    if args.scenario in ("throughput", "all"):
+        for phase, (user_class, path) in THROUGHPUT_PAGES.items():
+            warm_up(server, path)
             offset = log_size(server.log)
-            console.print(
-                f"  registration: {shape.invitees} invitees, {shape.burst} in the first "
-                f"{shape.burst_window_s:g} s, within {shape.window_s:g} s"
-            )
+            console.print(f"  throughput {phase}: {args.users} users for {args.duration:g} s")
             run = run_locust(
                 server,
                 workdir,
-                f"{backend}-registration",
-                "Invitee",
-                users=shape.invitees,
-                run_time_s=shape.window_s + 60,
-                plan=plan,
+                f"{backend}-throughput-{phase.replace('.', '-')}",
+                user_class,
+                users=args.users,
+                run_time_s=args.duration,
             )
-            time.sleep(0.5)
-            result = registration_result(run, shape, log_counts(server.log, offset))
-            result.update(common, offered=offered)
+            time.sleep(0.5)  # the last access-log lines
+            result = throughput_result(run, phase, path, log_counts(server.log, offset))
+            result.update(common, users=args.users, duration_s=args.duration)
             results.append(result)
             _progress(result)
+    if args.scenario in ("registration", "all"):
+        plan = workdir / f"{backend}-plan.json"
+        journeys = make_plan(tokens, offered, shape)
+        plan.write_text(json.dumps({"shape": shape.__dict__, "journeys": journeys}, indent=1))
+        offset = log_size(server.log)
+        console.print(
+            f"  registration: {shape.invitees} invitees, {shape.burst} in the first "
+            f"{shape.burst_window_s:g} s, within {shape.window_s:g} s"
+        )
+        worker_cpu = process_cpu_s(worker_pid)
+        run = run_locust(
+            server,
+            workdir,
+            f"{backend}-registration",
+            "Invitee",
+            users=shape.invitees,
+            run_time_s=shape.window_s + 60,
+            plan=plan,
+        )
+        ended_at = time.time()
+        time.sleep(0.5)
+        result = registration_result(run, shape, log_counts(server.log, offset))
+        console.print(f"  waiting for the worker to deliver {result['post']['registered_303']} confirmations")
+        mail = mail_delivery(server, sink, result["post"]["registered_303"], ended_at)
+        mail["worker_cpu_s"] = round(process_cpu_s(worker_pid) - worker_cpu, 1)
+        mail["worker_log"] = log_counts(server.log.with_name("worker.log"))
+        result.update(common, offered=offered, mail=mail, met=result["met"] and mail["met"])
+        results.append(result)
+        _progress(result)
     return results
 
 
@@ -505,6 +575,14 @@ def _progress(result: dict[str, Any]) -> None:
             f"GET {result['get']['latency_ms']['p95']} ms; {result['errors']} errors; "
             f"cores: {result['cpu_cores']}"
         )
+        mail = result["mail"]
+        console.print(
+            f"    mail: {mail['delivered']}/{mail['expected']} confirmations delivered "
+            f"({mail['distinct_message_ids']} distinct, {mail['duplicates']} duplicates, "
+            f"{mail['with_pdf_and_ics']} with PDF and .ics), outbox {mail['outbox']}, the last "
+            f"{mail['last_delivered_after_last_post_s']} s after the last POST; "
+            f"worker CPU {mail['worker_cpu_s']} s"
+        )
 
 
 # --- output --------------------------------------------------------------------------------------------
@@ -520,14 +598,14 @@ def summary_table(results: Sequence[dict[str, Any]]) -> Table:
         title_justify="left",
         caption=f"targets: throughput >= {TARGET_RPS:g} req/s per page with 0 errors; registration: "
         f"everyone answered within the window, p95 < {TARGET_P95_MS:g} ms for GET and POST, 0 errors, "
-        "0 'database is locked'. "
+        "0 'database is locked', every confirmation delivered once (mail: delivered/expected). "
         "locked/tb: 'database is locked' and Traceback lines in the server log; cores: CPU used by the "
         "server / locust / everything else on the machine",
         caption_justify="left",
     )
     for name in [
         "backend", "scenario", "request", "n", "req/s", "median", "p95", "p99", "max", "errors",
-        "303/409/other", "locked/tb", "cores", "met",
+        "303/409/other", "mail", "locked/tb", "cores", "met",
     ]:  # fmt: skip
         table.add_column(
             name, justify="left" if name in ("backend", "scenario", "request", "met") else "right"
@@ -541,18 +619,20 @@ def summary_table(results: Sequence[dict[str, Any]]) -> Table:
             table.add_row(
                 r["backend"], "throughput", r["phase"], str(r["requests"]), f"{r['rps']:,.1f}",
                 _ms(lat["median"]), _ms(lat["p95"]), _ms(lat["p99"]), _ms(lat["max"]), str(r["errors"]),
-                "", log, cpu, met,
+                "", "", log, cpu, met,
             )  # fmt: skip
             continue
         for label, part in (("GET page", r["get"]), ("POST register", r["post"])):
             lat = part["latency_ms"]
             is_post = "registered_303" in part
             outcome = f"{part['registered_303']}/{part['full_409']}/{part['other']}" if is_post else ""
+            m = r["mail"]
+            mail = f"{m['delivered']}/{m['expected']} ({m['duplicates']} dup)" if is_post else ""
             table.add_row(
                 r["backend"], "registration", label, str(part["requests"]),
                 "" if part["rps"] is None else f"{part['rps']:,.2f}",
                 _ms(lat["median"]), _ms(lat["p95"]), _ms(lat["p99"]), _ms(lat["max"]), str(part["errors"]),
-                outcome, log if is_post else "", cpu if is_post else "", met if is_post else "",
+                outcome, mail, log if is_post else "", cpu if is_post else "", met if is_post else "",
             )  # fmt: skip
     return table
 
@@ -633,7 +713,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 results += run_backend(backend, None, args, shape, workdir)
     document = {
-        "benchmark": "web load (issue 4)",
+        "benchmark": "web load (issues 4 and 15)",
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "command": command,
         "commit": git("rev-parse", "--short", "HEAD"),
@@ -643,6 +723,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "wall_s": round(time.monotonic() - started, 1),
         "settings": {
             "server": "netwerkdag serve: gunicorn gthread, default workers x 8 threads, loopback",
+            "worker": "netwerkdag worker (mail and default; a second process for scheduling), SMTP to "
+            "aiosmtpd on loopback",
             "quick": args.quick,
             "throughput": {"users": args.users, "duration_s": args.duration, "warm_up": WARM_UP_REQUESTS},
             "registration": shape.__dict__,
@@ -650,7 +732,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         },
         "targets": {
             "throughput_rps": TARGET_RPS,
-            "registration": f"p95 < {TARGET_P95_MS:g} ms, 0 errors, 0 'database is locked'",
+            "registration": f"p95 < {TARGET_P95_MS:g} ms, 0 errors, 0 'database is locked', every "
+            "confirmation delivered once",
         },
         "runs": results,
     }

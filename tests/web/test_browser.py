@@ -173,3 +173,31 @@ def test_the_organiser_flow(server: tuple[LiveServer, list[str]], page: object) 
     page.get_by_text("1 persoon aanwezig").wait_for()  # type: ignore[attr-defined]
     assert page.get_by_role("button", name="Ongedaan maken").count() == 1  # type: ignore[attr-defined]
     no_violations(page)
+
+
+def test_setting_a_password_from_the_link(server: tuple[LiveServer, list[str]], page: object) -> None:
+    import re
+    import subprocess
+    import sys
+
+    live, _ = server
+    made = subprocess.run(
+        [sys.executable, "-m", "netwerkdag.cli", "organiser", "add", "mede@example.invalid", "--print-link"],
+        env=live.env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    link = re.search(r"(/organisatie/wachtwoord/\S+/)", made.stdout)
+    assert link is not None, made.stdout
+    page.goto(live.url + link.group(1))  # type: ignore[attr-defined]
+    assert link.group(1) not in page.url  # type: ignore[attr-defined]  # the token left the address at once
+    no_violations(page)
+    page.get_by_label("Nieuw wachtwoord").fill("een ander lang wachtwoord")  # type: ignore[attr-defined]
+    page.get_by_label("Hetzelfde wachtwoord nog eens").fill("een ander lang wachtwoord")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Wachtwoord instellen").click()  # type: ignore[attr-defined]
+    assert "Uw wachtwoord is ingesteld" in page.get_by_role("status").inner_text()  # type: ignore[attr-defined]
+    page.get_by_label("E-mailadres of gebruikersnaam").fill("mede@example.invalid")  # type: ignore[attr-defined]
+    page.get_by_label("Wachtwoord").fill("een ander lang wachtwoord")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Inloggen").click()  # type: ignore[attr-defined]
+    assert "Mijn dagen" in page.content() or "Uitloggen" in page.content()  # type: ignore[attr-defined]
+    page.goto(live.url + link.group(1))  # type: ignore[attr-defined]
+    assert "al gebruikt of verlopen" in page.content()  # type: ignore[attr-defined]
+    no_violations(page)

@@ -115,3 +115,23 @@ def test_wishes_are_deleted_once_the_event_is_over(day: models.Event, make_invit
     person.refresh_from_db()
     assert (person.dietary, person.accessibility, person.special_consent_at) == ("", "", None)
     assert person.name.startswith("Test Persoon")  # the rest waits for the retention period
+
+
+def test_the_demo_console_shows_mail_as_a_person_reads_it(capsys: pytest.CaptureFixture[str]) -> None:
+    from django.core.mail import EmailMultiAlternatives
+
+    from netwerkdag.web.mailbackend import ReadableConsole
+
+    message = EmailMultiAlternatives(
+        "Uw programma", "Beste Anna,\n\nUw inschrijving is opgeslagen.", "a@example.invalid",
+        ["anna@example.invalid"], headers={"Message-ID": "<1@example.invalid>"},
+    )  # fmt: skip
+    message.attach_alternative("<p>Beste Anna,</p>", "text/html")
+    message.attach("dag-programma.pdf", b"%PDF-1.7 " + bytes(5000), "application/pdf")
+    assert ReadableConsole().send_messages([message]) == 1
+    shown = capsys.readouterr().out
+    assert "To: anna@example.invalid" in shown
+    assert "Uw inschrijving is opgeslagen." in shown
+    assert "[attachment: dag-programma.pdf (application/pdf, 5,009 bytes)]" in shown
+    assert "base64" not in shown
+    assert "<p>" not in shown

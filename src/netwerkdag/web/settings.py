@@ -185,7 +185,7 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_USE_TLS = _flag("EMAIL_USE_TLS", not EMAIL_USE_SSL)
     EMAIL_TIMEOUT = 30
 elif MAIL == "console":
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_BACKEND = "netwerkdag.web.mailbackend.ReadableConsole"
 else:
     EMAIL_BACKEND = "netwerkdag.web.mailbackend.NoMailServer"
 DEFAULT_FROM_EMAIL = os.environ.get("NETWERKDAG_FROM_EMAIL", "netwerkdag <noreply@example.invalid>")

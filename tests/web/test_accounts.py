@@ -68,6 +68,10 @@ def test_inviting_an_existing_account_or_a_bad_address(organiser: Client, day: m
 
     page = organiser.post("/organisatie/g40-haarlem-2023/organisers/", {"email": "geen adres"}, follow=True)
     assert "'geen adres' is geen e-mailadres" in html.unescape(page.content.decode())
+    # A valid address longer than a user name may be (150): refused with a message, on any database.
+    long = "a" * 64 + "@" + "b" * 80 + ".example"
+    page = organiser.post("/organisatie/g40-haarlem-2023/organisers/", {"email": long}, follow=True)
+    assert "is geen e-mailadres" in html.unescape(page.content.decode())
     assert User.objects.count() == 2  # olga and the existing account
 
 

@@ -16,7 +16,8 @@ from django.db.models import F, Q
 
 class Event(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
-    title = models.CharField(max_length=300)
+    #: As long as the event file allows (files/schema.py: Text, 500).
+    title = models.CharField(max_length=500)
     #: The draft event file (YAML, network inline).
     document = models.TextField()
     #: When the event's first part starts: registrations close then unless a deadline is set.
@@ -88,7 +89,7 @@ class Seats(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="seats")
     session_id = models.CharField(max_length=100)
     slot = models.CharField(max_length=120)
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=500)
     capacity = models.PositiveIntegerField(null=True, blank=True)
     taken = models.PositiveIntegerField(default=0)
     #: Still in the published programme; a session that went keeps its row while people hold seats.

@@ -23,11 +23,13 @@ class Invitee(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitees")
     #: The person's id in the event's network, when they are in it.
     person_id = models.CharField(max_length=100, blank=True, default="")
-    name = models.CharField(max_length=200)
+    # Texts as long as the event file allows (files/schema.py: Text, 500), so that an invitee made from
+    # the network never fails on a length the file accepted; an imported list is checked against these.
+    name = models.CharField(max_length=500)
     email = models.EmailField(blank=True, default="")
-    organisation = models.CharField(max_length=200, blank=True, default="")
-    role = models.CharField(max_length=100, blank=True, default="")
-    function = models.CharField(max_length=200, blank=True, default="")
+    organisation = models.CharField(max_length=500, blank=True, default="")
+    role = models.CharField(max_length=500, blank=True, default="")
+    function = models.CharField(max_length=500, blank=True, default="")
     language = models.CharField(max_length=2, default="nl", choices=[("nl", "Nederlands"), ("en", "English")])
     attending = models.CharField(max_length=10, choices=Attendance.choices, default=Attendance.UNKNOWN)
     dietary = models.TextField(blank=True, default="")

@@ -17,8 +17,8 @@ from netwerkdag.web import models
 from netwerkdag.web.i18n import N_
 from netwerkdag.web.services import mail
 
-#: Django's e-mail field length.
-MAX_EMAIL = 254
+#: The address is also the user name, which Django keeps in 150 characters.
+MAX_EMAIL = 150
 
 
 class AccountProblem(Exception):

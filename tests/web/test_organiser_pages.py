@@ -14,6 +14,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from openpyxl import Workbook
 from tests.web.conftest import MakeInvitee, run_tasks
 
@@ -282,3 +283,23 @@ def test_failed_logins_are_limited(db: None, client: Client, settings) -> None: 
     assert statuses == [200, 200, 200, 429, 429]
     right = client.post("/organisatie/login/", {"username": "olaf", "password": "een-goed-wachtwoord-123"})
     assert right.status_code == 429  # also the right password waits for the window
+
+
+def test_send_invitations_skips_exactly_those_invited(
+    organiser: Client, day: models.Event, make_invitee: MakeInvitee
+) -> None:
+    """Invited: an invitation queued, being sent or sent, or a link marked sent. Not: a failed invitation,
+    even beside another mail that was sent."""
+    failed, _ = make_invitee(name="Mislukt")
+    models.OutgoingMail.objects.create(kind="invitation", status="failed", invitee=failed, event=day)
+    models.OutgoingMail.objects.create(kind="confirmation", status="sent", invitee=failed, event=day)
+    sent, _ = make_invitee(name="Al gestuurd")
+    models.OutgoingMail.objects.create(kind="invitation", status="sent", invitee=sent, event=day)
+    linked, _ = make_invitee(name="Link verstuurd")  # invited before the outbox existed
+    models.Invitation.objects.filter(invitee=linked).update(sent_at=timezone.now())
+    make_invitee(name="Nooit")
+
+    organiser.post("/organisatie/g40-haarlem-2023/invitations/")
+
+    queued = models.OutgoingMail.objects.filter(kind="invitation", status="queued")
+    assert set(queued.values_list("invitee__name", flat=True)) == {"Mislukt", "Nooit"}

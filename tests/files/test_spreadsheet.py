@@ -430,7 +430,7 @@ def test_a_dtd_is_refused() -> None:
 # --- bombs: refused, in bounded memory -------------------------------------------------------------------
 
 #: Reads a file with the default limits in a child process capped at 512 MiB of address space (so that a
-#: regression fails fast instead of eating the machine); prints what happened and the peak resident memory.
+#: regression fails fast instead of eating the machine); prints what happened and its peak resident memory.
 CHILD = """
 import json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1 << 29, 1 << 29))
@@ -444,7 +444,11 @@ try:
 except NetwerkdagError as error:
     (problem,) = error.problems
     outcome = {"refused": [problem.location.line, problem.location.column, problem.code, problem.message]}
-outcome["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+# VmHWM is this process's own peak: ru_maxrss would carry the parent's over fork and exec on Linux (a
+# test process that grew to 400 MB would report 400 MB here).
+with open("/proc/self/status") as status:
+    hwm = next(line for line in status if line.startswith("VmHWM:"))
+outcome["peak"] = int(hwm.split()[1]) * 1024
 print(json.dumps(outcome))
 """
 

@@ -16,10 +16,11 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -144,6 +145,20 @@ def live_server(tmp: Path, database_url: str | None = None, **extra: str) -> Ite
         process.wait(timeout=30)
 
 
+@contextmanager
+def live_database(tmp: Path, database_url: str | None = None, **extra: str) -> Iterator[LiveServer]:
+    """What `live_server` prepares, without the server: the database migrated and the environment for
+    `run` and `worker`, for tests of the background work, which make no web requests (a server costs
+    seconds to start and stop). `url` is empty and `process` is the finished migration."""
+    env = server_env(tmp, database_url, NETWERKDAG_BASE_URL=f"http://127.0.0.1:{free_port()}", **extra)
+    migrate = subprocess.Popen(
+        [sys.executable, __file__, "migrate"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    output, _ = migrate.communicate(timeout=120)
+    assert migrate.returncode == 0, output.decode()
+    yield LiveServer("", env, migrate, tmp / "server.log")
+
+
 # --- run as a script, in the server's environment ----------------------------------------------------------
 
 
@@ -171,7 +186,9 @@ def _setup(session: str, capacity: int, taken: int, invitees: int) -> None:
         assert registration.choose(holder, seats.slot, session).outcome is registration.Outcome.REGISTERED
     tokens = []
     for n in range(invitees):
-        person = models.Invitee.objects.create(event=event, name=f"Gast {n}")
+        person = models.Invitee.objects.create(
+            event=event, name=f"Gast {n}", email=f"gast{n}@example.invalid"
+        )
         tokens.append(invitations.invite(person))
     print(json.dumps({"tokens": tokens, "slot": seats.slot}))
 
@@ -214,6 +231,147 @@ def _organiser(username: str, password: str) -> None:
     models.Organiser.objects.create(event=models.Event.objects.get(slug="g40-haarlem-2023"), user=user)
 
 
+def _mailable(count: int) -> None:
+    """`count` more people of the Haarlem day with an e-mail address and no link yet (an invitation sent
+    by a worker makes theirs). Prints {"ids": [...]}."""
+    from netwerkdag.web import models
+
+    event = models.Event.objects.get(slug="g40-haarlem-2023")
+    ids = [
+        models.Invitee.objects.create(event=event, name=f"Lezer {n}", email=f"lezer{n}@example.invalid").pk
+        for n in range(count)
+    ]
+    print(json.dumps({"ids": ids}))
+
+
+def _password_link(email: str) -> None:
+    """An account for `email` organising the Haarlem day, and its link to set a password (printed, as
+    `netwerkdag organiser add --print-link` does)."""
+    from netwerkdag.web import models
+    from netwerkdag.web.services import accounts
+
+    accounts.add_organiser(email, models.Event.objects.get(slug="g40-haarlem-2023"), send_link=False)
+    print(accounts.password_link(email))
+
+
+# --- background work: queue it, look at it, wait for it (tests/web/test_worker.py) --------------------------
+
+
+def _mail_invitees(count: int) -> None:
+    """`count` new invitees of the Haarlem day (imported first if need be, open for registration) with an
+    address, each with an invitation queued, all in one transaction (as "send invitations" does). Prints
+    {"mails": [ids]}."""
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from netwerkdag.files.dump import dump_event
+    from netwerkdag.files.load import load_event
+    from netwerkdag.web import models
+    from netwerkdag.web.services import mail, programme
+
+    event = models.Event.objects.filter(slug="g40-haarlem-2023").first()
+    if event is None:
+        event = programme.import_event(
+            dump_event(load_event(ROOT / "examples" / "g40-haarlem-2023")), "e.yaml"
+        )
+        # Open, so that the daily job that forgets past events leaves its people alone.
+        event.registration_deadline = timezone.now() + timedelta(days=30)
+        event.save()
+    ids = []
+    with transaction.atomic():
+        for n in range(count):
+            person = models.Invitee.objects.create(
+                event=event, name=f"Post {n}", email=f"post{n}@example.invalid"
+            )
+            queued = mail.queue(models.OutgoingMail.Kind.INVITATION, invitee=person)
+            assert queued is not None
+            ids.append(queued.pk)
+    print(json.dumps({"mails": ids}))
+
+
+def _state() -> dict[str, Any]:
+    """The background work as the database holds it: mails, tasks, scheduler runs, workers, daily runs."""
+    from django.conf import settings
+    from django_tasks_db.models import DBTaskResult
+
+    from netwerkdag.web import models
+
+    return {
+        "mails": [
+            {
+                "id": m.pk,
+                "message_id": f"<{m.uid}@{settings.MESSAGE_ID_DOMAIN}>",
+                "status": m.status,
+                "attempts": m.attempts,
+                "last_error": m.last_error,
+                "handed_over": m.handed_over_at is not None,
+            }
+            for m in models.OutgoingMail.objects.order_by("pk")
+        ],
+        "tasks": [
+            {
+                "id": str(t.pk),
+                "path": t.task_path,
+                "args": t.args_kwargs.get("args", []),
+                "status": t.status,
+                "worker_ids": t.worker_ids,
+                "return_value": t.return_value,
+                "exception": t.exception_class_path,
+            }
+            for t in DBTaskResult.objects.order_by("enqueued_at")
+        ],
+        "runs": [
+            {
+                "id": r.pk,
+                "status": r.status,
+                "attempts": r.attempts,
+                "message": r.message,
+                "progress": r.progress,
+            }
+            for r in models.SchedulingRun.objects.order_by("pk")
+        ],
+        "workers": [
+            {"worker_id": w.worker_id, "pid": w.pid, "queues": w.queues}
+            for w in models.WorkerProcess.objects.order_by("started_at")
+        ],
+        "daily": [[d.job, d.day.isoformat()] for d in models.DailyRun.objects.order_by("job", "day")],
+    }
+
+
+def _wait(timeout_s: float, what: str, done: Callable[[dict[str, Any]], bool]) -> None:
+    """Look at the state every 0.2 s until `done` says so (prints it) or `timeout_s` passed (exit 1, with
+    the state on standard error)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        state = _state()
+        if done(state):
+            print(json.dumps(state))
+            return
+        if time.monotonic() > deadline:
+            sys.stderr.write(f"waited {timeout_s} s for {what}; the state:\n{json.dumps(state, indent=1)}\n")
+            raise SystemExit(1)
+        time.sleep(0.2)
+
+
+def _big_run(time_limit: float) -> None:
+    """A scheduler run that takes the whole of `time_limit` (the benchmark's M day: 120 talks, whose plan
+    is not proven optimal in that time), queued for a worker. Prints {"run": id}."""
+    import importlib
+
+    from netwerkdag.files.dump import dump_event
+    from netwerkdag.files.load import load_event
+    from netwerkdag.web.services import programme, scheduling
+
+    sys.path.insert(0, str(ROOT / "benchmarks" / "scheduling"))  # generate.py imports its neighbours
+    generate = importlib.import_module("generate")
+    folder = Path(os.environ["NETWERKDAG_DATA_DIR"]) / "bench-m"
+    generate.write_generated(generate.generate("M", 1), folder)
+    event = programme.import_event(dump_event(load_event(folder / "event")), "event.yaml")
+    print(json.dumps({"run": scheduling.start(event, time_limit).pk}))
+
+
 if __name__ == "__main__":
     import django
 
@@ -227,9 +385,45 @@ if __name__ == "__main__":
         _setup(args[0], int(args[1]), int(args[2]), int(args[3]))
     elif command == "organiser":
         _organiser(args[0], args[1])
+    elif command == "mailable":
+        _mailable(int(args[0]))
+    elif command == "password-link":
+        _password_link(args[0])
     elif command == "counts":
         _counts(args[0])
     elif command == "slot-counts":
         _slot_counts(args[0])
+    elif command == "mail-invitees":
+        _mail_invitees(int(args[0]))
+    elif command == "big-run":
+        _big_run(float(args[0]))
+    elif command == "state":
+        print(json.dumps(_state()))
+    elif command == "wait-mails":  # TIMEOUT STATUS[,STATUS]: until every mail has one of these states
+        wanted = set(args[1].split(","))
+        _wait(float(args[0]), f"mails {wanted}", lambda s: all(m["status"] in wanted for m in s["mails"]))
+    elif command == "wait-run":  # TIMEOUT STATUS[,STATUS] [progress]: the last run has one (and progress)
+        wanted = set(args[1].split(","))
+
+        def run_is(s: dict[str, Any]) -> bool:
+            last = s["runs"][-1] if s["runs"] else {}
+            return last.get("status") in wanted and ("progress" not in args[2:] or bool(last["progress"]))
+
+        _wait(float(args[0]), f"a run {wanted}", run_is)
+    elif command == "wait-workers":  # TIMEOUT COUNT [QUEUE]: until COUNT workers (serving QUEUE) registered
+        queue = args[2] if len(args) > 2 else ""
+        _wait(
+            float(args[0]),
+            f"{args[1]} workers",
+            lambda s: sum(queue in w["queues"] for w in s["workers"]) >= int(args[1]),
+        )
+    elif command == "wait-tasks":  # TIMEOUT PATH COUNT: until COUNT tasks of PATH finished, none waiting
+        path, count = args[1], int(args[2])
+
+        def finished(s: dict[str, Any]) -> bool:
+            mine = [t for t in s["tasks"] if t["path"] == path]
+            return len(mine) >= count and all(t["status"] in ("SUCCESSFUL", "FAILED") for t in mine)
+
+        _wait(float(args[0]), f"{count} tasks {path}", finished)
     else:
         raise SystemExit(f"unknown command {command}")

@@ -4,7 +4,11 @@ A proxy appends the address it was connected from to ``X-Forwarded-For``; anyone
 that header. So the header is read only when the connecting peer (``REMOTE_ADDR``) is one of
 `settings.TRUSTED_PROXIES`, and then from the right: each hop that is a trusted proxy hands over to the
 one before it, and the first hop that is not trusted is the client (nginx's ``real_ip_recursive``).
-Without trusted proxies the header is never read.
+Without trusted proxies the header is never read. A hop written with its port (``198.51.100.9:4711``,
+``[2001:db8::1]:443``), as some load balancers do, counts as its address.
+
+Limits count per `client_key`: the address, or for IPv6 its /64 network, which one subscriber holds
+whole and could otherwise walk through to escape a limit.
 
 django-ipware does not fit here: it reads forwarding headers whoever connects, and matches trusted
 proxies against the entries of the header itself, which the client writes (decision 0009).
@@ -39,8 +43,13 @@ def parse_networks(text: str) -> tuple[Network, ...]:
 
 
 def _address(text: str) -> Address | None:
+    text = text.strip()
+    if text.startswith("[") and "]" in text:  # [v6] or [v6]:port
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:  # v4:port
+        text = text.split(":", 1)[0]
     try:
-        address = ipaddress.ip_address(text.strip())
+        address = ipaddress.ip_address(text)
     except ValueError:
         return None
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
@@ -70,3 +79,12 @@ def client_address(request: HttpRequest) -> str:
         if not _trusted(address, proxies):
             break
     return str(address)
+
+
+def client_key(request: HttpRequest) -> str:
+    """What a client's attempts are counted under: its address, or its IPv6 /64 network."""
+    found = client_address(request)
+    address = _address(found)
+    if isinstance(address, ipaddress.IPv6Address):
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return found

@@ -17,12 +17,14 @@ from gunicorn.glogging import Logger as GunicornLogger
 
 REDACTED = "[redacted]"
 #: The addresses that carry a secret, and the part of each that is the secret. A slash may arrive
-#: percent-encoded; the address still reaches the same page, so it is matched too.
-_SLASH = r"(?:/|%2[fF])"
-_SEGMENT = r"[^/%\s\"'?#]+"
+#: percent-encoded (the address still reaches the same page), or encoded once or twice inside another
+#: address (a link wrapper's, in a Referer); a segment runs to the next slash, written or encoded, and
+#: takes in any other percent sign (an escaped letter is decoded by the server into the same token).
+_SLASH = r"(?:/|%(?:25)?2[fF])"
+_SEGMENT = r"(?:[^/%\s\"'?#&]|%(?!(?:25)?2[fF]))+"
 SECRET_ADDRESSES = (
-    re.compile(rf"(/uitnodiging{_SLASH}){_SEGMENT}"),
-    re.compile(rf"(/organisatie{_SLASH}wachtwoord{_SLASH}{_SEGMENT}{_SLASH}){_SEGMENT}"),
+    re.compile(rf"({_SLASH}uitnodiging{_SLASH}+){_SEGMENT}"),
+    re.compile(rf"({_SLASH}organisatie{_SLASH}wachtwoord{_SLASH}{_SEGMENT}{_SLASH}){_SEGMENT}"),
 )
 
 

@@ -87,7 +87,9 @@ class ChildProcess:
 
     def start(self) -> None:
         command = [sys.executable, "-m", "netwerkdag.cli", "worker", "--queue", ",".join(self.queues)]
-        command += ["--parent-pid", str(os.getpid())]
+        # The mail this process was told to send (without it the second would refuse to start with
+        # --mail console and no mail server, and be started again at every beat).
+        command += ["--mail", settings.MAIL, "--parent-pid", str(os.getpid())]
         self.process = subprocess.Popen(command)  # noqa: S603 - our own command, no shell
 
     def keep_running(self) -> None:

@@ -116,13 +116,36 @@ def deliver(mail_id: int) -> str:
     except Exception as exc:  # a bug: the mail shows it failed, the task keeps the traceback
         _fail(mail, f"could not be written: {type(exc).__name__}")
         raise
-    # Only the worker that took this attempt hands it over (a recovered mail has a new attempt).
-    mine = models.OutgoingMail.objects.filter(pk=mail.pk, status=Status.SENDING, attempts=mail.attempts)
-    if not mine.update(handed_over_at=timezone.now()):
-        return "taken over by another worker"
+    # Connecting (and logging in) first: a mail server that is down or refuses us is tried again later,
+    # with nothing handed over yet.
+    connection = composed.message.get_connection()
     try:
-        composed.message.send()
-    except (smtplib.SMTPRecipientsRefused, MailNotConfigured) as exc:
+        connection.open()
+    except (smtplib.SMTPException, OSError) as exc:
+        return _later(mail, _reason(exc))
+    try:
+        # Only the worker that took this attempt hands it over (a recovered mail has a new attempt).
+        mine = models.OutgoingMail.objects.filter(pk=mail.pk, status=Status.SENDING, attempts=mail.attempts)
+        if not mine.update(handed_over_at=timezone.now()):
+            return "taken over by another worker"
+        return _hand_over(mail, composed, connection)
+    finally:
+        connection.close()
+
+
+def _hand_over(mail: models.OutgoingMail, composed: Composed, connection: Any) -> str:
+    """Give the message to the mail server. An answer with a code is definite: 4xx is tried again later,
+    5xx fails. A connection that breaks without an answer is not: the server may have taken the
+    message, so it is failed for a person to look at, never sent again by itself."""
+    try:
+        connection.send_messages([composed.message])
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = sorted({code for code, _ in exc.recipients.values()})
+        if codes and all(400 <= code < 500 for code in codes):  # greylisting, a full mailbox: later
+            return _later(mail, f"{_reason(exc)} for now ({codes[0]})")
+        _fail(mail, _reason(exc))
+        return "failed: refused"
+    except MailNotConfigured as exc:
         _fail(mail, _reason(exc))
         return "failed: refused"
     except smtplib.SMTPResponseException as exc:
@@ -131,7 +154,8 @@ def deliver(mail_id: int) -> str:
             return "failed: refused"
         return _later(mail, _reason(exc))
     except (smtplib.SMTPException, OSError) as exc:
-        return _later(mail, _reason(exc))
+        _fail(mail, f"the connection broke while handing it over ({_reason(exc)}): it may have arrived")
+        return "failed: may have arrived"
     for step in composed.after:
         step()
     models.OutgoingMail.objects.filter(pk=mail.pk).update(status=Status.SENT, sent_at=timezone.now())

@@ -189,16 +189,21 @@ class Answers:
     accessibility: str = ""
     consent: bool = False
     language: str = ""
+    #: The form said "I will come". Without it, someone who said no stays a no (`Declined`).
+    says_coming: bool = True
 
 
 def register(invitee: models.Invitee, answers: Answers) -> list[Result]:
     """The person comes: their wishes, language and every choice saved in one transaction, and a
-    confirmation queued with it when every chosen session had a seat. A full session leaves that slot as
+    confirmation queued with it when every chosen session had a seat. Someone who said no must say they
+    come (`says_coming`), or gets `Declined`. A full session leaves that slot as
     it was (`Outcome.FULL` among the results) and sends no confirmation yet."""
     _check_open(invitee)
     held = {s: _held_before(invitee, s) for s in answers.choices.values() if s is not None}
 
     def work() -> list[Result]:
+        if not answers.says_coming:
+            _check_coming(invitee)
         now = timezone.now()
         consent_at = models.Invitee.objects.values_list("special_consent_at", flat=True).get(pk=invitee.pk)
         models.Invitee.objects.filter(pk=invitee.pk).update(

@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse_lazy
 
 from netwerkdag.web import i18n
-from netwerkdag.web.client import client_address
+from netwerkdag.web.client import client_key
 from netwerkdag.web.services import ratelimit
 from netwerkdag.web.views.common import private, too_many
 
@@ -31,7 +31,7 @@ def limit_log_ins(view: View) -> View:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method != "POST":
             return view(request, *args, **kwargs)
-        key = f"login:{client_address(request)}"
+        key = f"login:{client_key(request)}"
         window = settings.NETWERKDAG_TOKEN_WINDOW_S
         if not ratelimit.take(key, settings.NETWERKDAG_LOGIN_ATTEMPTS, window):
             return too_many(request, window)

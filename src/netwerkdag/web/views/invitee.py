@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from netwerkdag.core.event import Event as CoreEvent
 from netwerkdag.publish.i18n import format_time_range
 from netwerkdag.web import i18n, models
-from netwerkdag.web.client import client_address
+from netwerkdag.web.client import client_key
 from netwerkdag.web.services import invitations, ratelimit, registration
 from netwerkdag.web.services.personal import personal_data, personal_ical, personal_pdf, personal_programme
 from netwerkdag.web.services.privacy import withdraw
@@ -41,7 +41,7 @@ def with_invitation(view: View) -> View:
 
     @wraps(view)
     def wrapped(request: HttpRequest, token: str, **kwargs: Any) -> HttpResponse:
-        key = f"token:{client_address(request)}"
+        key = f"token:{client_key(request)}"
         limit, window = settings.NETWERKDAG_TOKEN_ATTEMPTS, settings.NETWERKDAG_TOKEN_WINDOW_S
         if ratelimit.blocked(key, limit, window):
             return private(too_many(request, window), secret_address=True)
@@ -194,7 +194,8 @@ def invitee(request: HttpRequest, invitation: models.Invitation, token: str) -> 
 def _save(request: HttpRequest, invitation: models.Invitation, token: str) -> HttpResponse:
     invitee = invitation.invitee
     post = request.POST
-    if post.get("attending") == "no":
+    attending = post.get("attending")
+    if attending == "no":
         registration.decline(invitee)
         messages.success(request, i18n.gettext("Thank you for letting us know you will not come."))
         return HttpResponseRedirect(_here(token), status=303)
@@ -221,7 +222,9 @@ def _save(request: HttpRequest, invitation: models.Invitation, token: str) -> Ht
             choices[slot] = slot.removeprefix("session:") if post.get(slot) == "yes" else None
         elif slot in post:
             choices[slot] = post.get(slot) or None
-    answers = registration.Answers(choices, dietary, accessibility, consent, post.get("language", ""))
+    answers = registration.Answers(
+        choices, dietary, accessibility, consent, post.get("language", ""), says_coming=attending == "yes"
+    )
     results = registration.register(invitee, answers)
     full = [r for r in results if r.outcome is registration.Outcome.FULL]
     if full:

@@ -130,7 +130,7 @@ def new_event(request: HttpRequest) -> HttpResponse:
 
 def _invitee_of(event: models.Event, value: str | None) -> models.Invitee:
     """The event's invitee with the id a form sent; 404 for anything else (another event's, not a number)."""
-    if not value or not value.isdigit():
+    if not value or not (value.isascii() and value.isdigit()):  # "²".isdigit(), but int("²") fails
         raise Http404("no such invitee")
     person = models.Invitee.objects.filter(event=event, pk=int(value)).first()
     if person is None:
@@ -340,7 +340,11 @@ def send_invitations(request: HttpRequest, event: models.Event) -> HttpResponse:
             models.OutgoingMail.Status.SENDING,
             models.OutgoingMail.Status.SENT,
         )
-        people = people.exclude(mails__kind=Kind.INVITATION, mails__status__in=done)
+        invited = models.OutgoingMail.objects.filter(kind=Kind.INVITATION, status__in=done)
+        # One subquery (two conditions on `mails__` in exclude() may match two different mails); and
+        # whoever has a link marked sent (before the outbox existed) is invited already.
+        people = people.exclude(pk__in=invited.values("invitee_id"))
+        people = people.exclude(invitations__sent_at__isnull=False)
     with transaction.atomic():
         queued = sum(mail.queue(Kind.INVITATION, invitee=person) is not None for person in people)
     audit(request, event, "send-invitations", queued=queued)
@@ -416,7 +420,7 @@ def check_in(request: HttpRequest, event: models.Event) -> HttpResponse:
         people = people.filter(
             Q(name__icontains=query)
             | Q(organisation__icontains=query)
-            | Q(pk=query if query.isdigit() else 0)
+            | Q(pk=query if query.isascii() and query.isdigit() else 0)
         )
     present = models.Invitee.objects.filter(event=event, checked_in_at__isnull=False).count()
     return page(

@@ -43,9 +43,11 @@ class Companion(threading.Thread):
     """The heartbeat, the daily jobs and the recovery of lost tasks, beside the worker loop; and the
     second process, when this one started it."""
 
-    def __init__(self, worker_id: str, parent_pid: int | None, child: ChildProcess | None) -> None:
+    def __init__(
+        self, worker_id: str, queues: Sequence[str], parent_pid: int | None, child: ChildProcess | None
+    ) -> None:
         super().__init__(name="netwerkdag-worker-companion", daemon=True)
-        self.worker_id = worker_id
+        self.worker_id, self.queues = worker_id, queues
         self.parent_pid = parent_pid
         self.child = child
         self.stopping = threading.Event()
@@ -63,7 +65,9 @@ class Companion(threading.Thread):
             if self.child is not None:
                 self.child.keep_running()
             try:
-                models.WorkerProcess.objects.filter(worker_id=self.worker_id).update(beat_at=timezone.now())
+                beat = models.WorkerProcess.objects.filter(worker_id=self.worker_id)
+                if not beat.update(beat_at=timezone.now()):  # its row was tidied away: back again
+                    register(self.worker_id, self.queues)
                 if clock - self._last_reap >= REAP_EVERY_S:
                     self._last_reap = clock
                     recover_lost()
@@ -119,7 +123,7 @@ def run(queues: Sequence[str] | None = None, *, parent_pid: int | None = None, v
         child.start()
     worker_id = new_worker_id()
     register(worker_id, queues)
-    companion = Companion(worker_id, parent_pid, child)
+    companion = Companion(worker_id, queues, parent_pid, child)
     companion.start()
     log.info("worker %s serves %s", worker_id, ", ".join(queues))
     try:

@@ -85,12 +85,6 @@ def queue(
     return mail
 
 
-def pending_invitation(invitee: models.Invitee) -> bool:
-    return models.OutgoingMail.objects.filter(
-        invitee=invitee, kind=Kind.INVITATION, status__in=[Status.QUEUED, Status.SENDING]
-    ).exists()
-
-
 @dataclass
 class Composed:
     message: EmailMultiAlternatives

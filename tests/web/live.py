@@ -307,6 +307,8 @@ def _state() -> dict[str, Any]:
                 "attempts": m.attempts,
                 "last_error": m.last_error,
                 "handed_over": m.handed_over_at is not None,
+                "queued_at": m.created_at.timestamp(),
+                "sent_at": m.sent_at.timestamp() if m.sent_at else None,
             }
             for m in models.OutgoingMail.objects.order_by("pk")
         ],

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from netwerkdag.web.views import accounts, invitee, organiser, public
+from netwerkdag.web.views import accounts, invitee, organiser, people, planning, public
 
 organiser_urls = [
     path("", organiser.home, name="organiser-home"),
@@ -19,26 +19,26 @@ organiser_urls = [
     path("<slug:slug>/publish/", organiser.publish, name="organiser-publish"),
     path("<slug:slug>/event-file/", organiser.import_file, name="organiser-import-file"),
     path("<slug:slug>/event.yaml", organiser.download_draft, name="organiser-draft"),
-    path("<slug:slug>/invitees/", organiser.import_invitees, name="organiser-invitees"),
-    path("<slug:slug>/invitations/", organiser.send_invitations, name="organiser-send-invitations"),
-    path("<slug:slug>/link/", organiser.link, name="organiser-link"),
-    path("<slug:slug>/export/<str:what>.<str:fmt>", organiser.export, name="organiser-export"),
-    path("<slug:slug>/check-in/", organiser.check_in, name="organiser-check-in"),
-    path("<slug:slug>/badges.pdf", organiser.badge_sheet, name="organiser-badges"),
+    path("<slug:slug>/invitees/", people.import_invitees, name="organiser-invitees"),
+    path("<slug:slug>/invitations/", people.send_invitations, name="organiser-send-invitations"),
+    path("<slug:slug>/link/", people.link, name="organiser-link"),
+    path("<slug:slug>/export/<str:what>.<str:fmt>", people.export, name="organiser-export"),
+    path("<slug:slug>/check-in/", people.check_in, name="organiser-check-in"),
+    path("<slug:slug>/badges.pdf", people.badge_sheet, name="organiser-badges"),
     path("<slug:slug>/mail/resend/", organiser.resend_mail, name="organiser-resend-mail"),
     path("<slug:slug>/organisers/", organiser.add_organiser, name="organiser-add-organiser"),
-    path("<slug:slug>/sessions/", organiser.sessions, name="organiser-sessions"),
+    path("<slug:slug>/sessions/", planning.sessions, name="organiser-sessions"),
     path("<slug:slug>/deadline/", organiser.deadline, name="organiser-deadline"),
-    path("<slug:slug>/schedule/", organiser.schedule_start, name="organiser-schedule"),
-    path("<slug:slug>/schedule/<int:run_id>/", organiser.schedule_run, name="organiser-schedule-run"),
+    path("<slug:slug>/schedule/", planning.schedule_start, name="organiser-schedule"),
+    path("<slug:slug>/schedule/<int:run_id>/", planning.schedule_run, name="organiser-schedule-run"),
     path(
         "<slug:slug>/schedule/<int:run_id>/progress.json",
-        organiser.schedule_progress,
+        planning.schedule_progress,
         name="organiser-schedule-progress",
     ),
     path(
         "<slug:slug>/schedule/<int:run_id>/decision/",
-        organiser.schedule_decide,
+        planning.schedule_decide,
         name="organiser-schedule-decide",
     ),
 ]

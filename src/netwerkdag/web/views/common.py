@@ -1,14 +1,21 @@
-"""What every view module needs: rendering with Jinja, the event of a URL, the headers of private pages."""
+"""What every view module needs: rendering with Jinja, the event of a URL, the headers of private pages,
+and for the organisers' pages the check that the user organises the event, the audit log and the way back
+to the event's page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 
 from netwerkdag.core.event import Event as CoreEvent
+from netwerkdag.core.problems import NetwerkdagError
 from netwerkdag.web import i18n, models
 from netwerkdag.web.services.programme import published_version_id, version_event
 
@@ -58,3 +65,37 @@ def download(data: bytes | str, content_type: str, filename: str | None = None) 
     if filename is not None:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- the organisers' pages -------------------------------------------------------------------------------
+
+View = Callable[..., HttpResponse]
+
+
+def to_event(event: models.Event) -> HttpResponse:
+    """After a change: back to the event's page (303, so that reloading it sends nothing again)."""
+    return HttpResponseRedirect(reverse("web:organiser-event", args=[event.slug]), status=303)
+
+
+def organises(user: Any, event: models.Event) -> bool:
+    return bool(user.is_superuser or models.Organiser.objects.filter(event=event, user=user).exists())
+
+
+def for_organiser(view: View) -> View:
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
+        event = models.Event.objects.filter(slug=slug).first()
+        if event is None or not organises(request.user, event):
+            raise Http404("no such event")
+        return private(view(request, event, **kwargs))
+
+    return wrapped
+
+
+def audit(request: HttpRequest, event: models.Event | None, action: str, **detail: Any) -> None:
+    models.AuditEntry.objects.create(user=request.user, event=event, action=action, detail=detail)
+
+
+def problem_lines(error: NetwerkdagError) -> list[str]:
+    return [str(p) for p in error.problems]

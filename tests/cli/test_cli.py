@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from conftest import RunCli
 from netwerkdag.cli.app import app, visible
+from netwerkdag.cli.planning import NOT_JUDGED
 
 BROKEN = Path(__file__).resolve().parent.parent / "files" / "broken"
 COMMANDS = ["validate", "render", "export", "schema"]
@@ -83,6 +84,22 @@ def test_validate_haarlem_exits_0_with_summary(haarlem_path: Path, run_cli: RunC
     assert result.stderr == ""
 
 
+def test_example_readme_tells_what_validate_and_check_find(haarlem_path: Path, run_cli: RunCli) -> None:
+    readme = (haarlem_path / "README.md").read_text(encoding="utf-8")
+    population = yaml.safe_load((haarlem_path / "population.yaml").read_text(encoding="utf-8"))["people"]
+
+    validated = run_cli("validate", str(haarlem_path))
+    checked = run_cli("check", str(haarlem_path), "--json")
+
+    assert f"holds {len(population)} fictional administrators" in readme
+    people = validated.stdout.rsplit(", ", 1)[1].removesuffix("\n")
+    assert f"counts {people})" in readme
+    assert checked.returncode == 1
+    violations = json.loads(checked.stdout)["hard_violations"]
+    assert [v["rule"] for v in violations] == ["room-capacity"]
+    assert f"room-capacity  {violations[0]['message']}" in readme
+
+
 def test_validate_path_that_does_not_exist_exits_1(tmp_path: Path, run_cli: RunCli) -> None:
     result = run_cli("validate", "geen-bestand.yaml", cwd=tmp_path)
 
@@ -101,6 +118,31 @@ def test_validate_message_with_markup_and_emoji_codes_is_printed_as_written() ->
     assert result.exit_code == 1
     assert "event.sessions[0].[/red]: unknown field '[/red]' [unknown-field]" in result.stderr
     assert "Traceback" not in result.output
+
+
+# --- check: the file's problems as validate reports them, then the plan ------------------------------------
+
+
+def test_check_lists_the_problems_of_the_plan_as_validate_does_then_judges_it(run_cli: RunCli) -> None:
+    result = run_cli("check", "room-double-booked", cwd=BROKEN)
+
+    assert result.returncode == 1
+    assert result.stderr == (BROKEN / "room-double-booked" / "expected.txt").read_text(encoding="utf-8")
+    assert "Hard rules broken" in result.stdout
+    assert "room-double-booked" in result.stdout
+    assert "Conflicts: 0 (weighted)" in result.stdout
+
+
+def test_check_of_a_file_with_other_problems_lists_them_and_judges_no_plan(run_cli: RunCli) -> None:
+    expected = (BROKEN / "every-stage-at-once" / "expected.txt").read_text(encoding="utf-8")
+    body, count = expected.rsplit("note: ", 1)[0], expected.splitlines(keepends=True)[-1]
+    last_note = "note: " + expected.rsplit("note: ", 1)[1].removesuffix(count)
+
+    result = run_cli("check", "every-stage-at-once", cwd=BROKEN)
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == body + last_note + f"note: {NOT_JUDGED}\n" + count
 
 
 # --- render and export on a broken file ---------------------------------------------------------------------

@@ -18,13 +18,18 @@ from pathlib import Path
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 from conftest import RunCli
+from netwerkdag.cli.app import app
+from netwerkdag.cli.planning import NOT_JUDGED
 from netwerkdag.core.problems import Location, NetwerkdagError, Problem
-from netwerkdag.files.load import load_event
+from netwerkdag.files.load import NOT_READ, load_event
 
 BROKEN = Path(__file__).parent / "broken"
 CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
+#: The note under the problems of a file that was there but could not be read whole.
+NOT_READ_NOTE = f"note: {NOT_READ}\n"
 
 
 def files_under(folder: Path) -> list[Path]:
@@ -45,9 +50,7 @@ def test_corpus_has_enough_cases() -> None:
 def test_corpus_covers_every_kind_of_mistake() -> None:
     codes = set()
     for case in CASES:
-        for line in (BROKEN / case / "expected.txt").read_text(encoding="utf-8").splitlines():
-            if line.startswith("error "):
-                codes.add(line.rsplit("[", 1)[1].rstrip("]"))
+        codes |= codes_in((BROKEN / case / "expected.txt").read_text(encoding="utf-8"))
 
     assert codes >= {
         "yaml-syntax",
@@ -108,6 +111,31 @@ def test_broken_file_reports_its_problems(case: str, tmp_path: Path, run_cli: Ru
 
     assert_user_error(result, (BROKEN / case / "expected.txt").read_text(encoding="utf-8"))
     assert files_under(tmp_path) == before  # nothing written, nothing executed
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_check_reports_the_file_problems_validate_reports(case: str) -> None:
+    runner = CliRunner()
+
+    validated = runner.invoke(app, ["validate", str(BROKEN / case)])
+    checked = runner.invoke(app, ["check", str(BROKEN / case)])
+
+    assert validated.exit_code == checked.exit_code == 1
+    assert "Traceback" not in checked.output
+    # The same lines: codes, places, hints, notes and the count; `check` may add that it judged no plan.
+    assert checked.stderr.replace(f"note: {NOT_JUDGED}\n", "") == validated.stderr
+    if "Conflicts:" in checked.stdout:  # the plan was judged: the file's only problems are a plan's
+        assert codes_in(checked.stderr) <= {
+            "room-double-booked",
+            "person-double-booked",
+            "person-unavailable",
+        }
+    else:
+        assert checked.stdout == ""
+
+
+def codes_in(report: str) -> set[str]:
+    return {line.rsplit("[", 1)[1].rstrip("]") for line in report.splitlines() if line.startswith("error ")}
 
 
 def test_several_problems_are_sorted_by_file_line_and_column() -> None:
@@ -172,6 +200,7 @@ def test_network_file_in_latin_1_is_named_in_the_error(tmp_path: Path, run_cli: 
         result,
         "error dag/network.yaml:2:12: the file is not UTF-8: byte 0xe2 cannot be decoded [not-utf8]\n"
         "    → save the file as UTF-8 (in most editors: Save as > Encoding > UTF-8)\n"
+        f"{NOT_READ_NOTE}"
         "1 problem found.\n",
     )
 
@@ -197,22 +226,23 @@ def test_python_tag_is_reported_and_never_executed(tmp_path: Path, run_cli: RunC
     with pytest.raises(NetwerkdagError) as raised:
         load_event(tmp_path / "event.yaml")
 
-    assert_user_error(
-        result,
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(
         "error event.yaml:1:10: network: the YAML tag '!!python/object/apply:os.system' is not allowed "
         "[unsupported-tag]\n"
         "    → event files hold plain data only: remove the tag\n"
-        "1 problem found.\n",
     )
-    assert raised.value.problems == [
-        Problem(
-            "unsupported-tag",
-            "the YAML tag '!!python/object/apply:os.system' is not allowed",
-            ("network",),
-            "event files hold plain data only: remove the tag",
-            Location(str(tmp_path / "event.yaml"), 1, 10),
-        )
-    ]
+    first, *rest = raised.value.problems
+    assert first == Problem(
+        "unsupported-tag",
+        "the YAML tag '!!python/object/apply:os.system' is not allowed",
+        ("network",),
+        "event files hold plain data only: remove the tag",
+        Location(str(tmp_path / "event.yaml"), 1, 10),
+    )
+    # The empty `event: {}` is reported in the same run; the tagged value is not reported again.
+    assert {(p.code, p.path[0]) for p in rest} == {("missing-field", "event")}
     assert not marker.exists()
 
 
@@ -383,7 +413,7 @@ def test_load_folder_without_event_file_names_the_folder() -> None:
 def test_docs_show_the_real_messages() -> None:
     docs = (Path(__file__).resolve().parents[2] / "docs" / "event-file.md").read_text(encoding="utf-8")
 
-    for case in ("several-rule-errors", "several-format-errors"):
+    for case in ("several-rule-errors", "several-format-errors", "every-stage-at-once"):
         assert (BROKEN / case / "expected.txt").read_text(encoding="utf-8") in docs
 
 
@@ -442,6 +472,7 @@ def test_network_file_linked_from_outside_the_folder_is_refused(tmp_path: Path, 
         "error dag/event.yaml:1:10: network: the network file 'netwerk.yaml' lies outside the event's folder "
         "[bad-network-path]\n"
         "    → name a .yaml file in the event's folder, such as network.yaml, or put the network inline\n"
+        f"{NOT_READ_NOTE}"
         "1 problem found.\n",
     )
 

@@ -77,6 +77,17 @@ def test_structure_problems_are_all_reported_in_file_order() -> None:
     assert problems[3].message == "the YAML tag '!custom' is not allowed"
 
 
+def test_partial_reading_returns_the_structure_problems_beside_the_rest() -> None:
+    text = "a: 1\nb: !!binary aGVsbG8=\na: 2\n<<: {c: 1}\nd: !custom x\ne: [ok]\n"
+
+    doc = parse_yaml(text, "e.yaml", partial=True)
+
+    assert [p.code for p in doc.problems] == [p.code for p in problems_of(text)]
+    # The first `a` stays; tagged values are null; the merge key is left out; the rest is read.
+    assert doc.data == {"a": "1", "b": None, "d": None, "e": ["ok"]}
+    assert doc.emptied == {("b",), ("d",), ("<<",)}
+
+
 def test_recursive_alias_is_an_error_not_a_crash() -> None:
     assert problems_of("a: &x [1, *x]\n") == [
         Problem(

@@ -66,7 +66,10 @@ def report(error: NetwerkdagError) -> None:
     ``error event.yaml:12:13: event.sessions[0].room: unknown room 'zaal-9' [unknown-room]``
     ``    → use one of: zaal-1, zaal-2``
 
-    Every part may quote the user's own text, so control characters in it are shown escaped.
+    Every part may quote the user's own text, so control characters in it are shown escaped. Notes on
+    what could not be checked because of the problems follow them, once each:
+
+    ``note: 1 session with format problems (lunch) was not checked for references, times and overlaps.``
     """
     count = len(error.problems)
     for problem in error.problems:
@@ -81,7 +84,16 @@ def report(error: NetwerkdagError) -> None:
         err.print(line)
         if problem.hint:
             err.print(Text(f"    → {visible(problem.hint)}", style="dim"))
+    for note in notes_of(error):
+        err.print(Text.assemble(("note:", "bold yellow"), " ", visible(note)))
     err.print(f"{count} problem{'s' if count != 1 else ''} found.")
+
+
+def notes_of(error: NetwerkdagError) -> tuple[str, ...]:
+    """The notes an event file's problems carry: what could not be checked because of them."""
+    from netwerkdag.files.load import EventFileError
+
+    return error.notes if isinstance(error, EventFileError) else ()
 
 
 @contextmanager

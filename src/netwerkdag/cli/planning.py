@@ -12,7 +12,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from netwerkdag.cli.app import EXIT_USER_ERROR, PathArg, app, err, guarded, out, visible
+from netwerkdag.cli.app import EXIT_USER_ERROR, PathArg, app, err, guarded, out, report, visible
 from netwerkdag.core.event import Event
 from netwerkdag.core.interests import Interests, derive_interests
 
@@ -72,17 +72,32 @@ def _conflict_table(event: Event, interests: Interests, limit: int = 15) -> Tabl
     return table
 
 
+#: Why `check` judged no plan: the file's other problems leave no plan to judge.
+NOT_JUDGED = (
+    "The plan was not judged by the scheduler's rules: that needs a file whose only problems are those of "
+    "a plan (a room or a person in two places at once, a person outside their availability)."
+)
+
+
 @app.command()
 def check(path: PathArg, interests: InterestsOption = None, as_json: JsonOption = False) -> None:
-    """Judge a plan by the scheduler's rules: hard violations by rule name, and the weighted conflicts.
+    """Judge a plan: the file's problems as `validate` reports them, then the scheduler's rules (hard
+    violations by rule name) and the weighted conflicts.
 
-    Exit code 0 when no hard rule is broken, 1 otherwise.
+    Exit code 0 when the file has no problem and no hard rule is broken, 1 otherwise.
     """
+    from netwerkdag.files.load import EventFileError, examine_event
     from netwerkdag.scheduling.instance import seats_needed
     from netwerkdag.scheduling.report import conflicts, weighted
     from netwerkdag.scheduling.rules import PlanView, check_plan
 
-    event = _load_plan(path)
+    examined = guarded(lambda: examine_event(path))
+    if examined.problems:
+        notes = examined.notes if examined.event is not None else (*examined.notes, NOT_JUDGED)
+        report(EventFileError(examined.problems, notes))
+    if examined.event is None:
+        raise typer.Exit(EXIT_USER_ERROR)
+    event = examined.event
     wanted = _interests(event, interests)
     seats = seats_needed(event, wanted)
     violations = check_plan(PlanView(event, seats))
@@ -112,7 +127,7 @@ def check(path: PathArg, interests: InterestsOption = None, as_json: JsonOption 
             f"Conflicts: {weighted(found)} (weighted), {len(found)} person-pairs, "
             f"{len({c.person for c in found})} people."
         )
-    if violations:
+    if violations or examined.problems:
         raise typer.Exit(EXIT_USER_ERROR)
 
 

@@ -3,14 +3,20 @@
 Paths point into the event document as written: ``("event", "sessions", 3, "room")`` is the `room` field
 of the fourth session, so the file layer can show ``file:line:column``. The core keeps rooms, blocks and
 sessions in file order for exactly this reason.
+
+An event may be built without some parts of its document: the file layer leaves out a part with a format
+problem so that the rest can still be checked (`LeftOut`). Their ids still count as defined, so that a
+reference to one is not reported as unknown, and a rule that would need a left-out part skips what it
+cannot judge: a session in a left-out block has no known times, one in a left-out room no known room.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from datetime import date, datetime
 from itertools import islice
 
@@ -24,7 +30,34 @@ def _hhmm(value: object) -> str:
     return value.strftime("%H:%M") if hasattr(value, "strftime") else str(value)
 
 
-def _duplicates(ids: Iterable[str], base: Path, kind: str) -> list[Problem]:
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """The parts of the document an event was built without (see the module's docstring)."""
+
+    #: For each list of the document that lost entries (``("event", "sessions")``), the index in the
+    #: document of each entry the event holds, in order: problems point into the document as written.
+    positions: Mapping[Path, tuple[int, ...]] = dataclass_field(default_factory=dict)
+    #: The ids of the left-out parts by kind (organisation, pillar, group, person, room, block, session).
+    ids: Mapping[str, frozenset[str]] = dataclass_field(default_factory=dict)
+    #: The theme groups that left-out sessions name as their group.
+    meetings: frozenset[str] = frozenset()
+
+    def index(self, within: Path, i: int) -> int:
+        """The document's index of entry `i` of the list at `within` as the event holds it."""
+        kept = self.positions.get(within)
+        return kept[i] if kept is not None else i
+
+    def path(self, path: Path) -> Path:
+        """`path` (into the event as built) as a path into the document."""
+        if len(path) > 2 and isinstance(path[2], int) and path[:2] in self.positions:
+            return (*path[:2], self.index(path[:2], path[2]), *path[3:])
+        return path
+
+
+NOTHING_LEFT_OUT = LeftOut()
+
+
+def _duplicates(ids: Iterable[str], base: Path, kind: str, left_out: LeftOut) -> list[Problem]:
     seen: dict[str, int] = {}
     problems = []
     for index, id_ in enumerate(ids):
@@ -32,7 +65,8 @@ def _duplicates(ids: Iterable[str], base: Path, kind: str) -> list[Problem]:
             problems.append(
                 Problem(
                     "duplicate-id",
-                    f"{kind} id '{id_}' is used twice (first at {base[-1]}[{seen[id_]}])",
+                    f"{kind} id '{id_}' is used twice "
+                    f"(first at {base[-1]}[{left_out.index(base, seen[id_])}])",
                     (*base, index, "id"),
                     "give every " + kind + " its own id",
                 )
@@ -42,16 +76,18 @@ def _duplicates(ids: Iterable[str], base: Path, kind: str) -> list[Problem]:
     return problems
 
 
-def _check_ids(event: Event) -> list[Problem]:
+def _check_ids(event: Event, left_out: LeftOut) -> list[Problem]:
     net = event.network
     return [
-        *_duplicates((o.id for o in net.organisations), ("network", "organisations"), "organisation"),
-        *_duplicates((p.id for p in net.pillars), ("network", "pillars"), "pillar"),
-        *_duplicates((g.id for g in net.groups), ("network", "groups"), "group"),
-        *_duplicates((p.id for p in net.people), ("network", "people"), "person"),
-        *_duplicates((r.id for r in event.rooms), ("event", "rooms"), "room"),
-        *_duplicates((b.id for b in event.blocks), ("event", "blocks"), "block"),
-        *_duplicates((s.id for s in event.sessions), ("event", "sessions"), "session"),
+        *_duplicates(
+            (o.id for o in net.organisations), ("network", "organisations"), "organisation", left_out
+        ),
+        *_duplicates((p.id for p in net.pillars), ("network", "pillars"), "pillar", left_out),
+        *_duplicates((g.id for g in net.groups), ("network", "groups"), "group", left_out),
+        *_duplicates((p.id for p in net.people), ("network", "people"), "person", left_out),
+        *_duplicates((r.id for r in event.rooms), ("event", "rooms"), "room", left_out),
+        *_duplicates((b.id for b in event.blocks), ("event", "blocks"), "block", left_out),
+        *_duplicates((s.id for s in event.sessions), ("event", "sessions"), "session", left_out),
     ]
 
 
@@ -62,39 +98,36 @@ def _unknown(kind: str, value: str, path: Path, known: Iterable[str]) -> Problem
     return Problem(f"unknown-{kind}", f"unknown {kind} '{value}'", path, hint)
 
 
-def _check_network(event: Event) -> list[Problem]:
+def _check_network(event: Event, ids: _Ids) -> list[Problem]:
     net = event.network
     problems: list[Problem] = []
-    person_ids = [p.id for p in net.people]
-    group_ids = [g.id for g in net.groups]
-    pillar_ids = [p.id for p in net.pillars]
     for i, pillar in enumerate(net.pillars):
         chairs: list[tuple[Path, str | None]] = [(("chair",), pillar.chair)]
         chairs += [(("vice_chairs", k), v) for k, v in enumerate(pillar.vice_chairs)]
         for where, pid in chairs:
-            if pid is not None and not net.has_person(pid):
-                problems.append(_unknown("person", pid, ("network", "pillars", i, *where), person_ids))
+            if pid is not None and not ids.defines("person", pid):
+                problems.append(_unknown("person", pid, ("network", "pillars", i, *where), ids.people))
     for i, group in enumerate(net.groups):
         pillars: list[tuple[Path, str | None]] = [(("pillar",), group.pillar)]
         pillars += [(("also_pillars", k), p) for k, p in enumerate(group.also_pillars)]
         for where, pil in pillars:
-            if pil is not None and not net.has_pillar(pil):
-                problems.append(_unknown("pillar", pil, ("network", "groups", i, *where), pillar_ids))
-        if group.chair is not None and not net.has_person(group.chair):
-            problems.append(_unknown("person", group.chair, ("network", "groups", i, "chair"), person_ids))
+            if pil is not None and not ids.defines("pillar", pil):
+                problems.append(_unknown("pillar", pil, ("network", "groups", i, *where), ids.pillars))
+        if group.chair is not None and not ids.defines("person", group.chair):
+            problems.append(_unknown("person", group.chair, ("network", "groups", i, "chair"), ids.people))
     for i, person in enumerate(net.people):
-        if person.organisation is not None and not net.has_organisation(person.organisation):
+        if person.organisation is not None and not ids.defines("organisation", person.organisation):
             problems.append(
                 _unknown(
                     "organisation",
                     person.organisation,
                     ("network", "people", i, "organisation"),
-                    (o.id for o in net.organisations),
+                    ids.organisations,
                 )
             )
         for j, gid in enumerate(person.groups):
-            if not net.has_group(gid):
-                problems.append(_unknown("group", gid, ("network", "people", i, "groups", j), group_ids))
+            if not ids.defines("group", gid):
+                problems.append(_unknown("group", gid, ("network", "people", i, "groups", j), ids.groups))
     return problems
 
 
@@ -158,7 +191,8 @@ def _block_overlaps(
 @dataclass(frozen=True, slots=True)
 class _Ids:
     """The ids of each kind, sorted once for hints, and the block ids that are defined more than once:
-    checking a session then costs a few lookups, not a pass over the network."""
+    checking a session then costs a few lookups, not a pass over the network. The ids of left-out parts
+    count as defined (and are offered in hints): they are in the file, with a problem of their own."""
 
     people: tuple[str, ...]
     groups: tuple[str, ...]
@@ -168,30 +202,52 @@ class _Ids:
     blocks: tuple[str, ...]
     sessions: tuple[str, ...]
     repeated_blocks: frozenset[str]
+    defined: Mapping[str, frozenset[str]]
+    left_out: LeftOut
 
     @classmethod
-    def of(cls, event: Event) -> _Ids:
+    def of(cls, event: Event, left_out: LeftOut = NOTHING_LEFT_OUT) -> _Ids:
         net = event.network
+        built = {
+            "person": (p.id for p in net.people),
+            "group": (g.id for g in net.groups),
+            "pillar": (p.id for p in net.pillars),
+            "organisation": (o.id for o in net.organisations),
+            "room": (r.id for r in event.rooms),
+            "block": (b.id for b in event.blocks),
+            "session": (s.id for s in event.sessions),
+        }
+        defined = {
+            kind: frozenset(found) | left_out.ids.get(kind, frozenset()) for kind, found in built.items()
+        }
         return cls(
-            people=tuple(sorted(p.id for p in net.people)),
-            groups=tuple(sorted(g.id for g in net.groups)),
-            pillars=tuple(sorted(p.id for p in net.pillars)),
-            organisations=tuple(sorted(o.id for o in net.organisations)),
-            rooms=tuple(sorted(r.id for r in event.rooms)),
-            blocks=tuple(sorted(b.id for b in event.blocks)),
-            sessions=tuple(sorted(s.id for s in event.sessions)),
+            people=tuple(sorted(defined["person"])),
+            groups=tuple(sorted(defined["group"])),
+            pillars=tuple(sorted(defined["pillar"])),
+            organisations=tuple(sorted(defined["organisation"])),
+            rooms=tuple(sorted(defined["room"])),
+            blocks=tuple(sorted(defined["block"])),
+            sessions=tuple(sorted(defined["session"])),
             repeated_blocks=frozenset(i for i, n in Counter(b.id for b in event.blocks).items() if n > 1),
+            defined=defined,
+            left_out=left_out,
         )
+
+    def defines(self, kind: str, value: str) -> bool:
+        return value in self.defined[kind]
+
+    def left_out_room(self, session: Session) -> bool:
+        """Whether the session's room is a left-out part: whether it is shared is not known."""
+        return session.room is not None and session.room in self.left_out.ids.get("room", ())
 
 
 def _check_session_refs(event: Event, ids: _Ids, i: int, s: Session) -> list[Problem]:
-    net = event.network
     base: Path = ("event", "sessions", i)
     problems: list[Problem] = []
     if s.block is not None:
-        if not event.has_block(s.block):
+        if not ids.defines("block", s.block):
             problems.append(_unknown("block", s.block, (*base, "block"), ids.blocks))
-        else:
+        elif event.has_block(s.block):
             block = event.block(s.block)
             if block.kind is BlockKind.TRANSFER:
                 problems.append(
@@ -202,14 +258,14 @@ def _check_session_refs(event: Event, ids: _Ids, i: int, s: Session) -> list[Pro
                         "transfer time holds no sessions; choose a slot",
                     )
                 )
-    if s.room is not None and not event.has_room(s.room):
+    if s.room is not None and not ids.defines("room", s.room):
         problems.append(_unknown("room", s.room, (*base, "room"), ids.rooms))
-    if s.group is not None and not net.has_group(s.group):
+    if s.group is not None and not ids.defines("group", s.group):
         problems.append(_unknown("group", s.group, (*base, "group"), ids.groups))
-    if s.pillar is not None and not net.has_pillar(s.pillar):
+    if s.pillar is not None and not ids.defines("pillar", s.pillar):
         problems.append(_unknown("pillar", s.pillar, (*base, "pillar"), ids.pillars))
     for j, part in enumerate(s.participants):
-        if not net.has_person(part.person):
+        if not ids.defines("person", part.person):
             problems.append(_unknown("person", part.person, (*base, "participants", j, "person"), ids.people))
     for field, others in (
         ("combined_with", s.combined_with),
@@ -217,7 +273,7 @@ def _check_session_refs(event: Event, ids: _Ids, i: int, s: Session) -> list[Pro
         ("not_parallel_with", s.not_parallel_with),
     ):
         for j, other in enumerate(others):
-            if not event.has_session(other):
+            if not ids.defines("session", other):
                 problems.append(_unknown("session", other, (*base, field, j), ids.sessions))
             elif other == s.id and field != "combined_with":  # that one: `_check_combined`
                 problems.append(
@@ -481,16 +537,19 @@ def _in_shared_room(event: Event, session: Session) -> bool:
     return session.room is not None and event.has_room(session.room) and event.room(session.room).shared
 
 
-def _clashes(event: Event, sessions: list[IndexedSession]) -> Iterator[tuple[tuple[int, ...], Problem]]:
+def _clashes(
+    event: Event, ids: _Ids, sessions: list[IndexedSession]
+) -> Iterator[tuple[tuple[int, ...], Problem]]:
     """Every clash of a room or a person between two sessions that are not combined, keyed so that sorting
     gives file order: by the pair, a room before its people. A session takes its room; a venue-wide one
     takes every room but shared ones, and an all-day session clashes only with its own room. A shared room
-    holds any number of sessions. A person with a part other than `contact` is in one session at a time."""
+    holds any number of sessions. A person with a part other than `contact` is in one session at a time.
+    A session in a left-out room is not checked for its room: whether the room is shared is not known."""
     by_index = dict(sessions)
     rooms: dict[str, list[IndexedSession]] = {}
     people: dict[str, dict[int, Session]] = {}
     for i, s in sessions:
-        if s.room is not None:
+        if s.room is not None and not ids.left_out_room(s):
             rooms.setdefault(s.room, []).append((i, s))
         for person in s.people_with(*PRESENT_ROLES):
             people.setdefault(person, {})[i] = s
@@ -501,7 +560,7 @@ def _clashes(event: Event, sessions: list[IndexedSession]) -> Iterator[tuple[tup
             a, b = by_index[i], by_index[j]
             if not _combined(a, b):
                 yield (i, j, 0, 0), _room_clash(a, b, j, f"room '{room}'")
-    not_all_day = [(i, s) for i, s in sessions if not s.all_day]
+    not_all_day = [(i, s) for i, s in sessions if not s.all_day and not ids.left_out_room(s)]
     for i, j in _venue_wide_pairs(not_all_day):
         a, b = by_index[i], by_index[j]
         same_room = a.room is not None and a.room == b.room  # met above, in its room
@@ -548,7 +607,7 @@ def _check_rooms_and_people(event: Event, ids: _Ids) -> list[Problem]:
             return f"{moment.strftime('%Y-%m-%d')} {_hhmm(moment)}"
         return _hhmm(moment)
 
-    problems = _capped(_clashes(event, sessions), ("event", "sessions"))
+    problems = _capped(_clashes(event, ids, sessions), ("event", "sessions"))
     for i, s in sessions:
         for k, part in enumerate(s.participants):
             windows = event.availability.get(part.person)
@@ -569,12 +628,11 @@ def _check_rooms_and_people(event: Event, ids: _Ids) -> list[Problem]:
     return problems
 
 
-def _check_availability(event: Event) -> list[Problem]:
+def _check_availability(event: Event, ids: _Ids) -> list[Problem]:
     problems: list[Problem] = []
-    person_ids = [p.id for p in event.network.people]
     for person, windows in event.availability.items():
-        if not event.network.has_person(person):
-            unknown = _unknown("person", person, ("event", "availability", person), person_ids)
+        if not ids.defines("person", person):
+            unknown = _unknown("person", person, ("event", "availability", person), ids.people)
             problems.append(replace(unknown, at_key=True))
         for j, w in enumerate(windows):
             if w.end <= w.start:
@@ -642,7 +700,6 @@ def _check_clock_times(event: Event) -> list[Problem]:
 
 def _check_group_days(event: Event, ids: _Ids) -> list[Problem]:
     problems: list[Problem] = []
-    net = event.network
     first: dict[str, int] = {}
     meetings: dict[str, list[Session]] = {}
     for s in event.sessions:
@@ -650,14 +707,15 @@ def _check_group_days(event: Event, ids: _Ids) -> list[Problem]:
             meetings.setdefault(s.group, []).append(s)
     for i, gd in enumerate(event.group_days):
         base: Path = ("event", "theme_groups", i)
-        if not net.has_group(gd.group):
+        if not ids.defines("group", gd.group):
             problems.append(_unknown("group", gd.group, (*base, "group"), ids.groups))
             continue
         if gd.group in first:
+            where = ids.left_out.index(base[:2], first[gd.group])
             problems.append(
                 Problem(
                     "duplicate-id",
-                    f"theme group '{gd.group}' is listed twice (first at theme_groups[{first[gd.group]}])",
+                    f"theme group '{gd.group}' is listed twice (first at theme_groups[{where}])",
                     (*base, "group"),
                     "list each theme group once",
                 )
@@ -665,7 +723,7 @@ def _check_group_days(event: Event, ids: _Ids) -> list[Problem]:
             continue
         first[gd.group] = i
         own = meetings.get(gd.group, [])
-        if gd.status is GroupStatus.MEETS and not own:
+        if gd.status is GroupStatus.MEETS and not own and gd.group not in ids.left_out.meetings:
             problems.append(
                 Problem(
                     "group-meets-without-session",
@@ -693,7 +751,7 @@ def _check_group_days(event: Event, ids: _Ids) -> list[Problem]:
                         "name the session it joins",
                     )
                 )
-            elif not event.has_session(gd.merged_into):
+            elif not ids.defines("session", gd.merged_into):
                 problems.append(_unknown("session", gd.merged_into, (*base, "merged_into"), ids.sessions))
             if own:
                 problems.append(
@@ -708,22 +766,30 @@ def _check_group_days(event: Event, ids: _Ids) -> list[Problem]:
     return problems
 
 
-def plan_problems(event: Event) -> list[Problem]:
+def plan_problems(event: Event, left_out: LeftOut = NOTHING_LEFT_OUT) -> list[Problem]:
     """The rules of a plan that the invariants share with the scheduler's checker: a room or a person in
     two places at once, a person with a part outside their availability."""
-    ids = _Ids.of(event)
-    return _check_rooms_and_people(event, ids)
+    ids = _Ids.of(event, left_out)
+    return _in_document(_check_rooms_and_people(event, ids), left_out)
 
 
-def check_event(event: Event, *, plan_rules: bool = True) -> list[Problem]:
+def check_event(
+    event: Event, *, plan_rules: bool = True, left_out: LeftOut = NOTHING_LEFT_OUT
+) -> list[Problem]:
     """Return every broken invariant of `event`, in a stable order (empty when the event is sound).
 
     With `plan_rules` False, the rules a plan may break and the scheduler repairs (a room or a person
     in two places at once, a person outside their availability) are left to `netwerkdag.scheduling`,
-    which reports them by rule name: `check` and `schedule` read plans that break them."""
-    ids = _Ids.of(event)
-    problems = _check_ids(event) + _check_network(event) + _check_grid(event) + _check_clock_times(event)
-    if event.host is not None and not event.network.has_organisation(event.host):
+    which reports them by rule name: `check` and `schedule` read plans that break them. `left_out`: the
+    parts of the document the event was built without (see the module's docstring)."""
+    ids = _Ids.of(event, left_out)
+    problems = (
+        _check_ids(event, left_out)
+        + _check_network(event, ids)
+        + _check_grid(event)
+        + _check_clock_times(event)
+    )
+    if event.host is not None and not ids.defines("organisation", event.host):
         problems.append(_unknown("organisation", event.host, ("event", "host"), ids.organisations))
     for i, session in enumerate(event.sessions):
         problems += _check_session_refs(event, ids, i, session)
@@ -731,6 +797,13 @@ def check_event(event: Event, *, plan_rules: bool = True) -> list[Problem]:
     problems += _check_combined(event)
     if plan_rules:
         problems += _check_rooms_and_people(event, ids)
-    problems += _check_availability(event)
+    problems += _check_availability(event, ids)
     problems += _check_group_days(event, ids)
-    return problems
+    return _in_document(problems, left_out)
+
+
+def _in_document(problems: list[Problem], left_out: LeftOut) -> list[Problem]:
+    """`problems` with their paths pointing into the document, past the entries left out of it."""
+    if not left_out.positions:
+        return problems
+    return [replace(p, path=left_out.path(p.path)) for p in problems]

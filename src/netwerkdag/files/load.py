@@ -1,8 +1,10 @@
 """Load an event from a file or folder: read YAML, validate the format, build the core event, check it.
 
 Every problem found is reported at once, each with ``file:line:column``, the field and a hint; nothing is
-half-loaded. Checking happens in two rounds: first the format (types, times, unknown fields), then, once
-the format is right, the rules between the parts (`netwerkdag.core.invariants`). A folder holds
+half-loaded. One run checks the format (types, times, unknown fields) and the rules between the parts
+(`netwerkdag.core.invariants`): a part with a format problem is left out of the rules, and the others are
+checked (`netwerkdag.files.salvage`). What could not be checked is said in notes beside the problems.
+Only a file that cannot be read as YAML stops everything after it. A folder holds
 ``event.yaml`` and, unless the event names the network inline, the network file it points to (default
 ``network.yaml``): a YAML file inside the event's folder, also after following links, so that an event
 file cannot make netwerkdag read (and quote) a file elsewhere.
@@ -10,6 +12,8 @@ file cannot make netwerkdag read (and quote) a file elsewhere.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path as FsPath
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
@@ -17,13 +21,38 @@ from typing import Any
 from pydantic import ValidationError
 
 from netwerkdag.core.event import Event
-from netwerkdag.core.invariants import check_event
-from netwerkdag.core.problems import Location, NetwerkdagError, Problem
+from netwerkdag.core.invariants import check_event, plan_problems
+from netwerkdag.core.problems import Location, NetwerkdagError, Path, Problem
 from netwerkdag.files import schema
 from netwerkdag.files.build import build_event
 from netwerkdag.files.format_errors import problems_from_pydantic
+from netwerkdag.files.salvage import Salvage, salvage
 from netwerkdag.files.schema import DEFAULT_NETWORK_FILE, EVENT_FILE
 from netwerkdag.files.yaml_source import SourceDocument, read_yaml
+
+#: The note of files that could not be read whole: nothing after reading ran.
+NOT_READ = "The format and the rules were not checked: they need every file of the event read first."
+
+
+class EventFileError(NetwerkdagError):
+    """The problems of an event file, with notes on what could not be checked because of them."""
+
+    def __init__(self, problems: list[Problem] | Problem, notes: Sequence[str] = ()) -> None:
+        super().__init__(problems)
+        self.notes: tuple[str, ...] = tuple(notes)
+
+
+@dataclass(frozen=True, slots=True)
+class Examination:
+    """Everything one run finds in an event file."""
+
+    #: Every problem, located and sorted by file, line and column.
+    problems: list[Problem]
+    #: What could not be checked, and why.
+    notes: tuple[str, ...]
+    #: The event built from the whole file, when it has no problems but those a plan may have (a room or a
+    #: person in two places at once, a person outside their availability); None otherwise.
+    event: Event | None
 
 
 def resolve_event_path(path: FsPath) -> FsPath:
@@ -122,11 +151,24 @@ def _network_path_problem(network: str, folder: FsPath) -> str | None:
     return None
 
 
+#: Problems of an event file that holds nothing to check: it cannot be opened, is empty, or is not text.
+_NOTHING_TO_CHECK = frozenset(
+    {"file-not-found", "not-a-file", "file-unreadable", "file-too-large", "not-utf8"}
+)
+
+
 def read_event_source(path: FsPath) -> SourceDocument:
-    """Read the event file and the network file it refers to into one document with positions."""
+    """Read the event file and the network file it refers to into one document with positions. When the
+    event file holds something, but it or a file it names cannot be read whole, the error carries the
+    note that nothing else was checked."""
     event_path = resolve_event_path(path)
     shown = str(path / EVENT_FILE) if event_path != path else str(path)
-    doc = read_yaml(event_path, shown_as=shown)
+    try:
+        doc = read_yaml(event_path, shown_as=shown, partial=True)
+    except NetwerkdagError as error:
+        if all(p.code in _NOTHING_TO_CHECK for p in error.problems):
+            raise
+        raise EventFileError(error.problems, [NOT_READ]) from None
     data: Any = doc.data
     if data is None:
         raise _empty_file(shown, "event")
@@ -140,6 +182,15 @@ def read_event_source(path: FsPath) -> SourceDocument:
                 doc.locate(()),
             )
         )
+    try:
+        return _with_network(doc, event_path, shown)
+    except NetwerkdagError as error:
+        raise EventFileError(error.problems, [NOT_READ]) from None
+
+
+def _with_network(doc: SourceDocument, event_path: FsPath, shown: str) -> SourceDocument:
+    """The event file's document with the network file it names (default network.yaml) read into it."""
+    data: dict[str, Any] = doc.data
     network = data.get("network", DEFAULT_NETWORK_FILE)
     if not isinstance(network, str):
         return doc
@@ -162,7 +213,7 @@ def read_event_source(path: FsPath) -> SourceDocument:
                 doc.locate(("network",)),
             )
         )
-    net_doc = read_yaml(network_path, shown_as=network_shown)
+    net_doc = read_yaml(network_path, shown_as=network_shown, partial=True)
     if net_doc.data is None:
         raise _empty_file(network_shown, "network")
     if not isinstance(net_doc.data, dict):
@@ -181,7 +232,9 @@ def read_event_source(path: FsPath) -> SourceDocument:
     marks.update({("network", *p): loc for p, loc in net_doc.marks.items()})
     keys = dict(doc.keys)
     keys.update({("network", *p): loc for p, loc in net_doc.keys.items()})
-    return SourceDocument({**data, "network": net_doc.data}, marks, shown, keys)
+    problems = (*doc.problems, *(replace(p, path=("network", *p.path)) for p in net_doc.problems))
+    emptied = doc.emptied | {("network", *p) for p in net_doc.emptied}
+    return SourceDocument({**data, "network": net_doc.data}, marks, shown, keys, problems, emptied)
 
 
 def _with_people_files(net_doc: SourceDocument, folder: FsPath, shown_folder: FsPath) -> SourceDocument:
@@ -239,22 +292,62 @@ def _with_people_files(net_doc: SourceDocument, folder: FsPath, shown_folder: Fs
         for path, loc in extra.keys.items():
             if path[:1] == ("people",) and len(path) > 1 and isinstance(path[1], int):
                 keys[("people", path[1] + offset, *path[2:])] = loc
-    return SourceDocument({**data, "people": people}, marks, net_doc.file, keys)
+    return SourceDocument(
+        {**data, "people": people}, marks, net_doc.file, keys, net_doc.problems, net_doc.emptied
+    )
+
+
+def examine(source: SourceDocument, *, plan_rules: bool = True) -> Examination:
+    """Every problem of read data in one run: its format, and the rules between the parts that have a
+    sound format (`netwerkdag.files.salvage`). `plan_rules`: see `check_event`."""
+    reading = list(source.problems)  # of the YAML's structure, read with `partial`
+    try:
+        rescued = Salvage(schema.EventFileIn.model_validate(source.data))
+        format_problems: list[Problem] = []
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        format_problems = [
+            p
+            for e in errors
+            for p in problems_from_pydantic(e)
+            if not _within(p.path, source.emptied)  # a value the reading problem took out
+        ]
+        rescued = salvage(source.data, errors, [p.path for p in reading])
+    else:
+        if reading:
+            rescued = salvage(source.data, [], [p.path for p in reading])
+    format_problems = reading + format_problems
+    if rescued.parsed is None:
+        return Examination(_locate_all(format_problems, source), tuple(rescued.notes(None)), None)
+    event = build_event(rescued.parsed)
+    rule_problems = check_event(event, plan_rules=False, left_out=rescued.left_out)
+    plan = plan_problems(event, rescued.left_out) if plan_rules else []
+    sound = not format_problems and not rule_problems
+    return Examination(
+        _locate_all(format_problems + rule_problems + plan, source),
+        tuple(rescued.notes(event)),
+        event if sound else None,
+    )
+
+
+def _within(path: Path, places: Iterable[Path]) -> bool:
+    """Whether `path` is one of `places` or lies inside one."""
+    return any(path[: len(place)] == place for place in places)
 
 
 def event_from_source(source: SourceDocument, *, plan_rules: bool = True) -> Event:
-    """Validate and build an event from read data; raise with every problem located. `plan_rules`: see
-    `check_event`."""
-    try:
-        parsed = schema.EventFileIn.model_validate(source.data)
-    except ValidationError as exc:
-        problems = [p for e in exc.errors(include_url=False) for p in problems_from_pydantic(e)]
-        raise NetwerkdagError(_locate_all(problems, source)) from None
-    event = build_event(parsed)
-    problems = check_event(event, plan_rules=plan_rules)
-    if problems:
-        raise NetwerkdagError(_locate_all(problems, source))
-    return event
+    """Validate and build an event from read data; raise with every problem located, and notes on what
+    could not be checked. `plan_rules`: see `check_event`."""
+    found = examine(source, plan_rules=plan_rules)
+    if found.problems or found.event is None:
+        raise EventFileError(found.problems, found.notes)
+    return found.event
+
+
+def examine_event(path: FsPath) -> Examination:
+    """Every problem of the event at `path` (a file, or a folder holding event.yaml); raises only when the
+    files cannot be read."""
+    return examine(read_event_source(path))
 
 
 def load_event(path: FsPath, *, plan_rules: bool = True) -> Event:

@@ -14,8 +14,10 @@ using a constructor, so that:
 * text is Unicode: a surrogate half, which YAML's ``\\uD83D`` escape can write but no file can hold, is an
   error with its position.
 
-Problems of the file's structure (duplicate keys, tags) are collected and raised together; a syntax error,
-a file that is too large or too deep stops reading at once.
+Problems of the file's structure (duplicate keys, tags) are collected and raised together, or, when the
+caller asks for the rest of the file too (``partial``), returned beside the data without the values they
+concern: the second of two keys, a value with a tag (read as null), a key that is not plain text. A syntax
+error, a file that is too large or too deep stops reading at once.
 """
 
 from __future__ import annotations
@@ -67,6 +69,10 @@ class SourceDocument:
     marks: dict[Path, Location]
     file: str
     keys: dict[Path, Location] = field(default_factory=dict)
+    #: With ``partial``: the problems of the file's structure, which `data` leaves out ...
+    problems: tuple[Problem, ...] = ()
+    #: ... and the paths of the values read as null because of them (a value with a tag).
+    emptied: frozenset[Path] = frozenset()
 
     def locate(self, path: Path, *, at_key: bool = False) -> Location:
         """The location of `path` (of its key with `at_key`), or of its nearest ancestor that has one: a
@@ -96,6 +102,7 @@ class _Builder:
         self.marks: dict[Path, Location] = {}
         self.keys: dict[Path, Location] = {}
         self.problems: list[Problem] = []
+        self.emptied: set[Path] = set()  # values read as null because of a problem
         self.values = 0
         self.characters = 0
         self.open: set[int] = set()  # ids of the nodes being built: an alias to one of them is a cycle
@@ -142,11 +149,15 @@ class _Builder:
             )
         self.marks.setdefault(path, self.at(node))
         if not self.tag_allowed(node, path):
+            self.emptied.add(path)
             return None
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _NULL and not node.style:  # plain style is None in PyYAML, "" in libyaml
                 return None
-            return self.text(node, path)
+            value = self.text(node, path)
+            if value is None:
+                self.emptied.add(path)
+            return value
         self.open.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
@@ -197,6 +208,7 @@ class _Builder:
                 )
                 continue
             if not self.tag_allowed(key_node, path):
+                self.emptied.add((*path, str(key_node.value)))  # the field it names is missing for this
                 continue
             key = self.text(key_node, path)
             if key is None:
@@ -261,11 +273,12 @@ def _compose(text: str) -> yaml.Node | None:
     return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
-def parse_yaml(text: str, file: str) -> SourceDocument:
+def parse_yaml(text: str, file: str, *, partial: bool = False) -> SourceDocument:
     """Parse one YAML document from `text`; `file` names it in error locations.
 
-    Raises `NetwerkdagError` with every problem of the file's structure; returns data None for a file
-    that holds nothing but comments and blank lines.
+    Raises `NetwerkdagError` with every problem of the file's structure, or with `partial` returns them
+    in the document beside the data without what they concern; returns data None for a file that holds
+    nothing but comments and blank lines.
     """
     try:
         node = _compose(text)
@@ -300,9 +313,10 @@ def parse_yaml(text: str, file: str) -> SourceDocument:
         return SourceDocument(None, {}, file)
     builder = _Builder(file)
     data = builder.build(node, ())
-    if builder.problems:
-        raise NetwerkdagError(sorted(builder.problems, key=_order))
-    return SourceDocument(data, builder.marks, file, builder.keys)
+    problems = tuple(sorted(builder.problems, key=_order))
+    if problems and not partial:
+        raise NetwerkdagError(list(problems))
+    return SourceDocument(data, builder.marks, file, builder.keys, problems, frozenset(builder.emptied))
 
 
 def _order(problem: Problem) -> tuple[int, int]:
@@ -373,8 +387,9 @@ def _read_bounded(path: FsPath, name: str) -> bytes:
     return raw
 
 
-def read_yaml(path: FsPath, *, shown_as: str | None = None) -> SourceDocument:
-    """Read and parse a YAML file, refusing what is not a regular file, too large or not UTF-8."""
+def read_yaml(path: FsPath, *, shown_as: str | None = None, partial: bool = False) -> SourceDocument:
+    """Read and parse a YAML file, refusing what is not a regular file, too large or not UTF-8.
+    `partial`: see `parse_yaml`."""
     name = shown_as or str(path)
     try:
         raw = _read_bounded(path, name)
@@ -412,4 +427,4 @@ def read_yaml(path: FsPath, *, shown_as: str | None = None) -> SourceDocument:
                 Location(name, line, column),
             )
         ) from None
-    return parse_yaml(text.removeprefix("\ufeff"), name)
+    return parse_yaml(text.removeprefix("\ufeff"), name, partial=partial)

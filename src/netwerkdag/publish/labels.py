@@ -1,6 +1,7 @@
 """The words every format uses for the same things, defined once: kinds of session, roles, blocks,
 a session's place ("Plenair/Zaal 1 (Gravenzaal)", "Hele locatie") and track, a session's own times
-("tot 15.45 uur"), clock times as "15:45", people with their organisation.
+("tot 15.45 uur"; "16.00" alone where the programme hides the end), clock times as "15:45", people with
+their organisation.
 
 Message ids are English and marked with `N_`; they are translated where they are shown, through
 `i18n.translations(lang)`, so the HTML page, the booklet, the spreadsheet and the calendar read alike.
@@ -14,7 +15,7 @@ from netwerkdag.core.event import Event
 from netwerkdag.core.sessions import PRESENT_ROLES, ParticipantRole, Session, SessionKind
 from netwerkdag.core.timegrid import BlockKind
 from netwerkdag.publish.grid import ends_early, starts_late
-from netwerkdag.publish.i18n import format_time, translations
+from netwerkdag.publish.i18n import format_time, format_time_range, translations
 
 
 def N_(message: str) -> str:
@@ -115,6 +116,25 @@ def timing_note(event: Event, session: Session, lang: str) -> str | None:
     if late:
         return _("(from %(time)s)") % {"time": start}
     return None
+
+
+def shown_end(event: Event, session: Session) -> datetime | None:
+    """A session's end as the public formats print it, in the event's time zone; None when the printed
+    programme gives only its start: its block hides its end (``show_end: false``, "16.00 Borrel", the end
+    being the example's own guess) and the session ends with the block. A session that ends early shows
+    its own end, as the grid's "(tot 15.45 uur)" does. Formats that need an end (iCalendar, frab) use
+    `session.end` itself."""
+    if session.block is not None and event.has_block(session.block):
+        block = event.block(session.block)
+        if not block.show_end and not ends_early(event, session):
+            return None
+    return session.end.astimezone(event.tz)
+
+
+def session_times(event: Event, session: Session, lang: str) -> str:
+    """A session's own times as a person reads them: "10.30-11.30", "15.00-15.45" for one that ends
+    early, only "16.00" when the programme hides the end (`shown_end`)."""
+    return format_time_range(session.start.astimezone(event.tz), shown_end(event, session), lang)
 
 
 def person_name(event: Event, person_id: str) -> str:

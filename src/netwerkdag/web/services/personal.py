@@ -1,20 +1,29 @@
 """A person's own programme: the parts for everyone and the sessions they hold a seat in, as a list, an
-.ics calendar and a PDF; and all data kept about them, for download (AVG/GDPR art. 15 and 20)."""
+.ics calendar and a PDF; and all data kept about them, for download (AVG/GDPR art. 15 and 20).
+
+Times read as in the public programme (`labels.session_times`): "16.00 Borrel" where the programme hides
+the drinks' end, "15.00-15.45" for a session that ends early. The .ics keeps every real end, because a
+calendar entry needs one. A networking room is where one goes instead of a session: it is in the
+programme only when the person's chosen sessions leave part of its time free (`personal_sessions`).
+The PDF is tagged for screen readers (PDF/UA-1, `publish.pdf.accessible_pdf`).
+"""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import weasyprint
 from django.template.loader import render_to_string
 
 from netwerkdag.core.event import Event as CoreEvent
 from netwerkdag.core.sessions import Session, SessionKind
-from netwerkdag.publish.i18n import format_day, format_time_range
+from netwerkdag.publish.i18n import format_day
 from netwerkdag.publish.ical import ical
+from netwerkdag.publish.labels import session_times
+from netwerkdag.publish.pdf import accessible_pdf
 from netwerkdag.web import models
 from netwerkdag.web.services.programme import offerings
 
@@ -38,17 +47,36 @@ class PersonalProgramme:
     lines: tuple[Line, ...]
 
 
+def covered(start: datetime, end: datetime, sessions: Iterable[Session]) -> bool:
+    """True when `sessions` together fill the time from `start` to `end` without a gap."""
+    reached = start
+    for session in sorted(sessions, key=lambda s: s.start):
+        if session.start > reached:
+            break
+        reached = max(reached, session.end)
+        if reached >= end:
+            return True
+    return reached >= end
+
+
 def personal_sessions(core: CoreEvent, invitee: models.Invitee) -> list[tuple[Session, bool]]:
-    """The sessions of the person's day in time order, each with whether they chose it."""
+    """The sessions of the person's day in time order, each with whether they chose it: the sessions
+    they hold a seat in, and the parts for everyone that take no registration. A networking room is a
+    place to go instead of a session, so it is left out when the chosen sessions fill its time (the
+    room beside the pillar meetings, for someone in a pillar meeting); one open longer than the chosen
+    sessions (all day) stays."""
     offered = {o.session_id for o in offerings(core)}
     held = set(
         models.Registration.objects.filter(invitee=invitee).values_list("seats__session_id", flat=True)
     )
+    chosen = [s for s in core.sessions if s.id in held]
     found = []
     for session in sorted(core.sessions, key=lambda s: (s.start, s.id)):
-        if session.id in held and core.has_session(session.id):
+        if session.id in held:
             found.append((session, True))
         elif session.id not in offered and (session.kind in FOR_EVERYONE or session.venue_wide):
+            if session.kind is SessionKind.NETWORKING and covered(session.start, session.end, chosen):
+                continue
             found.append((session, False))
     return found
 
@@ -62,7 +90,7 @@ def personal_programme(core: CoreEvent, invitee: models.Invitee, lang: str) -> P
             Line(
                 session.id,
                 session.start,
-                format_time_range(session.start, session.end, lang),
+                session_times(core, session, lang),
                 session.title,
                 place,
                 chosen,
@@ -77,7 +105,7 @@ def personal_ical(core: CoreEvent, invitee: models.Invitee, lang: str) -> bytes:
 
 
 def personal_pdf(core: CoreEvent, invitee: models.Invitee, lang: str) -> bytes:
-    """The personal programme on one printable page."""
+    """The personal programme on one printable page, tagged for screen readers (PDF/UA-1)."""
     html = render_to_string(
         "web/personal_print.html",
         {
@@ -87,7 +115,7 @@ def personal_pdf(core: CoreEvent, invitee: models.Invitee, lang: str) -> bytes:
             "lang": lang,
         },
     )
-    return bytes(weasyprint.HTML(string=html).write_pdf())
+    return accessible_pdf(html)
 
 
 def personal_data(invitee: models.Invitee) -> dict[str, Any]:

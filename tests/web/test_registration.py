@@ -133,3 +133,54 @@ def test_place_in_line_counts_from_one(day: models.Event, make_invitee: MakeInvi
         registration.wait_for(person, "ronde-1", "pijler-sociaal")
     entries = [models.WaitingEntry.objects.get(invitee=p) for p in people]
     assert [registration.place_in_line(e) for e in entries] == [1, 2, 3]
+
+
+def test_sessions_that_change_rounds_take_their_people_along(
+    day: models.Event, make_invitee: MakeInvitee
+) -> None:
+    """Publishing a programme in which Pijler Sociaal (round 1) and Woningmarkt (round 2) swap rounds:
+    everyone keeps their sessions in the new rounds (two swapping sessions do not clash on the way),
+    someone who already holds a session in the round Sociaal moves into keeps that one and gives their
+    Sociaal seat back to the first person waiting, and waiting places move too."""
+    from netwerkdag.web.services import editing, programme
+
+    both, _ = make_invitee(name="Beide")  # Sociaal and Woningmarkt: they swap, no clash
+    sociaal, _ = make_invitee(name="Alleen Sociaal")
+    clash, _ = make_invitee(name="Sociaal en Veiligheid")  # Veiligheid stays in round 2: a clash
+    waits, _ = make_invitee(name="Wacht")
+    set_capacity(day, "pijler-sociaal", 3)
+    registration.choose(both, "ronde-1", "pijler-sociaal")
+    registration.choose(both, "ronde-2", "thema-woningmarkt")
+    registration.choose(sociaal, "ronde-1", "pijler-sociaal")
+    registration.choose(clash, "ronde-1", "pijler-sociaal")
+    registration.choose(clash, "ronde-2", "thema-veiligheid")
+    assert registration.wait_for(waits, "ronde-1", "pijler-sociaal").outcome is Outcome.WAITING
+
+    editing.apply(
+        day,
+        {},
+        {
+            "pijler-sociaal": editing.SessionEdit("Pijlerbijeenkomst Sociaal", "ronde-2", "zaal-2"),
+            "thema-woningmarkt": editing.SessionEdit("Woningmarkt", "ronde-1", "zaal-2"),
+        },
+    )
+    version = programme.publish(day)
+
+    def held(person: models.Invitee) -> dict[str, str]:
+        rows = models.Registration.objects.filter(invitee=person).select_related("seats")
+        return {r.slot: r.seats.session_id for r in rows}
+
+    assert held(both) == {"ronde-2": "pijler-sociaal", "ronde-1": "thema-woningmarkt"}
+    assert held(sociaal) == {"ronde-2": "pijler-sociaal"}
+    assert held(clash) == {"ronde-2": "thema-veiligheid"}  # kept the round-2 choice
+    assert held(waits) == {"ronde-2": "pijler-sociaal"}  # got the seat given back
+    assert not models.WaitingEntry.objects.exists()
+    assert seats_of(day, "pijler-sociaal").taken == 3
+    assert all(r.slot == r.seats.slot for r in models.Registration.objects.select_related("seats"))
+    assert version.told == 3  # the three who held Sociaal or Woningmarkt when it moved
+    mails = {m.invitee_id: m.context["changes"] for m in models.OutgoingMail.objects.filter(kind="changed")}
+    assert [c["released"] for c in mails[clash.pk]] == [True]
+    assert {c["released"] for c in mails[both.pk]} == {False}
+    run_tasks()
+    (told_clash,) = [m for m in mail.outbox if m.to == [clash.email]]
+    assert "uw plaats erin is opgegeven" in told_clash.body

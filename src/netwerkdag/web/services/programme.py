@@ -125,12 +125,16 @@ def offerings(event: CoreEvent) -> list[Offering]:
     return found
 
 
-def sync_seats(event: models.Event, core: CoreEvent) -> None:
+def sync_seats(event: models.Event, core: CoreEvent) -> dict[int, set[str]]:
     """Make the seat rows match the published programme: new sessions get a row, a changed room its
     capacity, a session that went is closed. A capacity below the seats already taken keeps the taken
-    count as capacity: nobody loses a seat to an edit, and the organiser sees the session as full."""
+    count as capacity: nobody loses a seat to an edit, and the organiser sees the session as full.
+
+    Sessions that moved to another round take their registrations and waiting places along (`_follow`).
+    Returns the people whose seat was given back because of that, with those sessions."""
     wanted = {o.session_id: o for o in offerings(core)}
     existing = {s.session_id: s for s in models.Seats.objects.select_for_update().filter(event=event)}
+    moved = []
     for session_id, offer in wanted.items():
         row = existing.get(session_id)
         capacity = offer.capacity
@@ -141,12 +145,61 @@ def sync_seats(event: models.Event, core: CoreEvent) -> None:
             continue
         if capacity is not None and capacity < row.taken:
             capacity = row.taken
+        if row.slot != offer.slot:
+            moved.append(row.pk)
         row.slot, row.title, row.capacity, row.active = offer.slot, offer.title, capacity, True
         row.save(update_fields=["slot", "title", "capacity", "active"])
     for session_id, row in existing.items():
         if session_id not in wanted and row.active:
             row.active = False
             row.save(update_fields=["active"])
+    return _follow(event, moved) if moved else {}
+
+
+def _follow(event: models.Event, moved: list[int]) -> dict[int, set[str]]:
+    """Give the registrations and waiting places of the moved sessions their new slots, after every seat
+    row has its new slot (so that two sessions that swap rounds swap cleanly). Someone who now holds two
+    sessions in one round keeps the one that did not move (their own choice for that round), or else the
+    one they chose first; the other seat is given back, to the first person waiting. A waiting place that
+    would clash with what its person holds or awaits there is dropped. Returns invitee id -> the sessions
+    given back. The unique constraints hold at every step: what moves is first set aside."""
+    from netwerkdag.web.services import registration
+
+    regs = list(models.Registration.objects.filter(seats__event=event).select_related("seats"))
+    by_slot: dict[tuple[int, str], list[models.Registration]] = {}
+    for reg in regs:
+        by_slot.setdefault((reg.invitee_id, reg.seats.slot), []).append(reg)
+    extras = []
+    for same in by_slot.values():
+        same.sort(key=lambda r: (r.seats_id in moved, r.created_at, r.pk))
+        extras += same[1:]
+    kept = {(r.invitee_id, r.seats.slot) for r in regs if r not in extras}
+    moving = [r for r in regs if r.seats_id in moved]
+    for reg in moving:
+        models.Registration.objects.filter(pk=reg.pk).update(slot=f"moving:{reg.pk}")
+    waiting = list(models.WaitingEntry.objects.filter(seats_id__in=moved).select_related("seats"))
+    for entry in waiting:
+        models.WaitingEntry.objects.filter(pk=entry.pk).update(slot=f"moving:{entry.pk}")
+    awaited = set(
+        models.WaitingEntry.objects.filter(seats__event=event)
+        .exclude(seats_id__in=moved)
+        .values_list("invitee_id", "slot")
+    )
+    for entry in waiting:
+        key = (entry.invitee_id, entry.seats.slot)
+        if key in kept or key in awaited:
+            entry.delete()
+        else:
+            models.WaitingEntry.objects.filter(pk=entry.pk).update(slot=entry.seats.slot)
+            awaited.add(key)
+    lost: dict[int, set[str]] = {}
+    for extra in extras:
+        registration.release(extra)  # may promote the first person waiting, into the seat's new slot
+        lost.setdefault(extra.invitee_id, set()).add(extra.seats.session_id)
+    for reg in moving:
+        if reg not in extras:
+            models.Registration.objects.filter(pk=reg.pk).update(slot=reg.seats.slot)
+    return lost
 
 
 # --- importing and publishing ------------------------------------------------------------------------------
@@ -227,9 +280,10 @@ def publish(event: models.Event, user: object | None = None) -> models.Programme
     """Publish the draft as the next version; seats follow it, and everyone registered for a session that
     moved or went gets a mail, queued in the same transaction. Returns the new version: its `changes`
     list what moved since the previous one, `told` how many people were mailed."""
-    core = draft_event(event)
+    draft_event(event)  # a draft with problems is refused before anything is locked
     with transaction.atomic():
         event = models.Event.objects.select_for_update().get(pk=event.pk)
+        core = draft_event(event)  # the draft as it is now, not as the caller last read it
         previous = event.published
         if previous is not None and previous.document == event.document:
             return previous  # nothing changed since the last publication
@@ -242,23 +296,39 @@ def publish(event: models.Event, user: object | None = None) -> models.Programme
             changes=[c.as_dict() for c in changes],
             published_by=user if getattr(user, "pk", None) else None,
         )
-        sync_seats(event, core)
-        version.told = _tell_changes(event, version.changes)
+        held = _holders(event, version.changes)  # before the seats follow (some may be given back)
+        lost = sync_seats(event, core)
+        version.told = _tell_changes(event, version.changes, held, lost)
         version.save(update_fields=["told"])
         models.Event.objects.filter(pk=event.pk).update(updated_at=timezone.now())
     return version
 
 
-def _tell_changes(event: models.Event, changes: list[dict[str, str]]) -> int:
-    """Queue a mail to everyone registered for a session that moved or went; returns how many."""
+def _holders(event: models.Event, changes: list[dict[str, str]]) -> dict[int, set[str]]:
+    """Who holds a seat in a session that moved or went: invitee id -> session ids."""
     moved = {c["session"] for c in changes if c["what"] in ("moved", "removed")}
     held: dict[int, set[str]] = {}
     rows = models.Registration.objects.filter(seats__event=event, seats__session_id__in=moved)
     for invitee_id, session_id in rows.values_list("invitee_id", "seats__session_id"):
         held.setdefault(invitee_id, set()).add(session_id)
+    return held
+
+
+def _tell_changes(
+    event: models.Event,
+    changes: list[dict[str, str]],
+    held: dict[int, set[str]],
+    lost: dict[int, set[str]],
+) -> int:
+    """Queue a mail to everyone registered for a session that moved or went, saying which seats were
+    given back because the session moved onto another of theirs; returns how many were told."""
     told = 0
     for person in models.Invitee.objects.filter(pk__in=held).select_related("event"):
-        theirs = [c for c in changes if c["session"] in held[person.pk]]
+        theirs = [
+            {**c, "released": c["session"] in lost.get(person.pk, set())}
+            for c in changes
+            if c["session"] in held[person.pk]
+        ]
         told += (
             mail.queue(models.OutgoingMail.Kind.CHANGED, invitee=person, context={"changes": theirs})
             is not None

@@ -231,6 +231,27 @@ def _organiser(username: str, password: str) -> None:
     models.Organiser.objects.create(event=models.Event.objects.get(slug="g40-haarlem-2023"), user=user)
 
 
+def _full_day(username: str) -> None:
+    """The day as organisers meet it: the network's people invited (271), some answers, and `username`
+    allowed to make new events."""
+    from django.contrib.auth.models import Permission, User
+
+    from netwerkdag.web import models
+    from netwerkdag.web.services import invitees, programme, registration
+
+    event = models.Event.objects.get(slug="g40-haarlem-2023")
+    invitees.invitees_from_network(event, programme.draft_event(event))
+    user = User.objects.get(username=username)
+    user.user_permissions.add(Permission.objects.get(codename="add_event", content_type__app_label="web"))
+    people = list(models.Invitee.objects.filter(event=event).exclude(person_id="").order_by("pk"))
+    for number, person in enumerate(people[:40]):
+        if number % 5 == 4:
+            registration.decline(person)
+        else:
+            rounds = {"ronde-1": ("pijler-fysiek", "pijler-economie-werk")[number % 2]}
+            registration.register(person, registration.Answers(rounds))
+
+
 def _mailable(count: int) -> None:
     """`count` more people of the Haarlem day with an e-mail address and no link yet (an invitation sent
     by a worker makes theirs). Prints {"ids": [...]}."""
@@ -385,6 +406,8 @@ if __name__ == "__main__":
         call_command("migrate", interactive=False, verbosity=0)
     elif command == "setup":
         _setup(args[0], int(args[1]), int(args[2]), int(args[3]))
+    elif command == "full-day":
+        _full_day(args[0])
     elif command == "organiser":
         _organiser(args[0], args[1])
     elif command == "mailable":

@@ -64,6 +64,7 @@ MATRIX: dict[str, Entry] = {
     "web:organiser-home": Entry("GET", logged_in(200)),
     # Creating events takes the permission web.add_event, which no organiser here has.
     "web:organiser-new-event": Entry("GET", logged_in(403)),
+    "web:organiser-new-day": Entry("GET", logged_in(403)),
     "web:organiser-event": Entry("GET", organiser_only(200)),
     "web:organiser-publish": Entry("POST", organiser_only(303)),
     "web:organiser-import-file": Entry("GET", organiser_only(200)),
@@ -77,7 +78,8 @@ MATRIX: dict[str, Entry] = {
     "web:organiser-badges": Entry("GET", organiser_only(200)),
     "web:organiser-sessions": Entry("GET", organiser_only(200)),
     "web:organiser-deadline": Entry("POST", organiser_only(303)),
-    "web:organiser-schedule": Entry("POST", organiser_only(303)),
+    # The page before a run (a POST starts one: in STATE_CHANGING below).
+    "web:organiser-schedule": Entry("GET", organiser_only(200)),
     "web:organiser-schedule-run": Entry("GET", organiser_only(200)),
     "web:organiser-schedule-progress": Entry("GET", organiser_only(200)),
     "web:organiser-schedule-decide": Entry("POST", organiser_only(303)),
@@ -216,6 +218,7 @@ def test_invitee_a_sees_and_changes_only_their_own_data(world: dict[str, object]
 STATE_CHANGING = {
     "web:logout": "organiser",
     "web:organiser-new-event": "organiser",
+    "web:organiser-new-day": "organiser",
     "web:organiser-publish": "organiser",
     "web:organiser-import-file": "organiser",
     "web:organiser-invitees": "organiser",

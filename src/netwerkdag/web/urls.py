@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from netwerkdag.web.views import accounts, invitee, organiser, people, planning, public
+from netwerkdag.web.views import accounts, invitee, new_day, organiser, people, planning, public
 
 organiser_urls = [
     path("", organiser.home, name="organiser-home"),
@@ -15,6 +15,7 @@ organiser_urls = [
     # The token is a secret: web/logs.py redacts this address in every log.
     path("wachtwoord/<uidb64>/<token>/", accounts.SetPasswordView.as_view(), name="set-password"),
     path("new/", organiser.new_event, name="organiser-new-event"),
+    path("new/day/", new_day.new_day_page, name="organiser-new-day"),
     path("<slug:slug>/", organiser.event, name="organiser-event"),
     path("<slug:slug>/publish/", organiser.publish, name="organiser-publish"),
     path("<slug:slug>/event-file/", organiser.import_file, name="organiser-import-file"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -24,11 +25,13 @@ from django.utils import timezone
 from netwerkdag.core.event import Event as CoreEvent
 from netwerkdag.core.interests import WANTS, Interest, Interests, Reason, derive_interests
 from netwerkdag.core.problems import NetwerkdagError
+from netwerkdag.core.sessions import Pin
 from netwerkdag.files.dump import dump_event
 from netwerkdag.scheduling.model import Options
 from netwerkdag.scheduling.solve import schedule
 from netwerkdag.web import models, tasks
 from netwerkdag.web.i18n import N_
+from netwerkdag.web.services import plans
 from netwerkdag.web.services.programme import draft_event, event_from_document
 from netwerkdag.web.services.workers import live_workers
 
@@ -71,10 +74,19 @@ def interests_for(event: models.Event, core: CoreEvent) -> Interests:
 ACTIVE = (Status.QUEUED, Status.RUNNING)
 
 
-def start(event: models.Event, time_limit: float, user: object | None = None) -> models.SchedulingRun:
-    """Queue a run for the event's draft, for a worker. Raises `NetwerkdagError` for a draft with
-    problems and `Busy` when the event already has a run going or the site has its limit."""
-    draft_event(event)  # a draft with problems is refused here, with its problems
+def start(
+    event: models.Event,
+    time_limit: float,
+    user: object | None = None,
+    pins: Mapping[str, Pin] | None = None,
+) -> models.SchedulingRun:
+    """Queue a run for the event's draft, for a worker. `pins` (session: pin, see `plans.chosen_pins`)
+    are written into the draft first, in the same transaction as the run: what stays where it is is part
+    of the event file, and a run that cannot start changes nothing. Raises `NetwerkdagError` for a draft
+    with problems and `Busy` when the event already has a run going, the site has its limit, or the draft
+    changed meanwhile."""
+    core = draft_event(event)  # a draft with problems is refused here, with its problems
+    document, _ = plans.with_pins(core, pins or {})
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":  # SQLite's writers already take turns (BEGIN IMMEDIATE)
@@ -87,6 +99,12 @@ def start(event: models.Event, time_limit: float, user: object | None = None) ->
                 >= settings.NETWERKDAG_SCHEDULER_RUNS
             ):
                 raise Busy(N_("The scheduler is busy with other events; try again in a few minutes."))
+            if document is not None:
+                if not models.Event.objects.filter(pk=event.pk, document=event.document).update(
+                    document=document, updated_at=timezone.now()
+                ):
+                    raise Busy(N_("The draft changed while you chose; look at the choices again."))
+                event.document = document
             run = models.SchedulingRun.objects.create(
                 event=event,
                 time_limit=max(1.0, min(time_limit, MAX_TIME_LIMIT_S)),
@@ -147,8 +165,9 @@ def _execute(run: models.SchedulingRun) -> None:
             heartbeat_at=timezone.now(),
         )
 
-    result = schedule(core, interests_for(run.event, core), Options(run.time_limit, 2, 0), progress)
-    summary = {
+    interests = interests_for(run.event, core)
+    result = schedule(core, interests, Options(run.time_limit, 2, 0), progress)
+    summary: dict[str, Any] = {
         "status": result.status,
         "objective": result.objective,
         "bound": result.bound,
@@ -166,6 +185,9 @@ def _execute(run: models.SchedulingRun) -> None:
             message="; ".join(result.explanation) or "no plan within the time limit",
         )
         return
+    # What the draft and the plan cost, by the same interests: the page compares them as they were.
+    summary["now"] = plans.figures(core, interests).as_json()
+    summary["proposal"] = plans.figures(result.event, interests).as_json()
     _finish(run, Status.DONE, result=summary, plan=dump_event(result.event))
 
 
@@ -202,15 +224,46 @@ def reject(run: models.SchedulingRun) -> None:
     models.SchedulingRun.objects.filter(pk=run.pk, status=Status.DONE).update(status=Status.REJECTED)
 
 
-def plan_changes(run: models.SchedulingRun) -> list[tuple[str, str, str]]:
-    """(session title, before, after) for each session the plan moves."""
-    if not run.plan_document:
-        return []
-    from netwerkdag.web.services.programme import changes_between
+#: A run's result, in words for the organiser (translated by the page).
+STATUS_WORDS = {
+    "optimal": N_("optimal: no plan has fewer conflicts"),
+    "feasible": N_("feasible: the best plan found in the time given, not proven the best"),
+    "infeasible": N_("impossible: no plan keeps every rule"),
+    "unknown": N_("unknown: no plan found in the time given"),
+}
 
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """The draft the run started from ("now") against its plan ("proposal"), and the people already
+    registered whom the plan would move."""
+
+    now: plans.Described
+    proposal: plans.Described
+    moves: plans.Moves
+
+
+def compare(run: models.SchedulingRun) -> Comparison | None:
+    """The comparison of a run that has a plan; None while it has none. The conflicts are those the worker
+    computed with the plan (the interests of that moment, so that they match the run's result); the
+    registrations are those of now."""
+    if not run.plan_document:
+        return None
     before = event_from_document(run.source_document)
     after = event_from_document(run.plan_document)
-    return [(c.title, c.before, c.after) for c in changes_between(before, after)]
+    if "now" in run.result and "proposal" in run.result:
+        now = plans.Figures.from_json(run.result["now"])
+        proposal = plans.Figures.from_json(run.result["proposal"])
+    else:  # a run from before the worker kept these: by today's interests
+        interests = interests_for(run.event, before)
+        now, proposal = plans.figures(before, interests), plans.figures(after, interests)
+    moves = plans.moved_registrations(run.event, before, after)
+    return Comparison(plans.describe(before, now), plans.describe(after, proposal), moves)
+
+
+def current_figures(event: models.Event, core: CoreEvent) -> plans.Described:
+    """The conflicts of the draft `core` of `event` now, by the interests a run would use."""
+    return plans.describe(core, plans.figures(core, interests_for(event, core)))
 
 
 def progress_json(run: models.SchedulingRun) -> dict[str, object]:

@@ -9,26 +9,31 @@ have 256 bits anyway). A valid token costs nothing, and others' failures never b
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
+from types import MappingProxyType
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from netwerkdag.core.event import Event as CoreEvent
-from netwerkdag.publish.i18n import format_time_range
+from netwerkdag.core.interests import Reason, derive_interests
+from netwerkdag.publish.html import Description, session_anchor
+from netwerkdag.publish.i18n import format_day, format_time, format_time_range
 from netwerkdag.web import i18n, models
 from netwerkdag.web.client import client_key
 from netwerkdag.web.services import invitations, ratelimit, registration
 from netwerkdag.web.services.personal import personal_data, personal_ical, personal_pdf, personal_programme
 from netwerkdag.web.services.privacy import withdraw
-from netwerkdag.web.services.programme import published_event
+from netwerkdag.web.services.programme import published_event, published_version_id, version_event
 from netwerkdag.web.views.common import download, page, private, too_many
+from netwerkdag.web.views.public import programme_of
 
 View = Callable[..., HttpResponse]
 #: The longest wish (dietary, accessibility) kept.
@@ -58,12 +63,18 @@ def with_invitation(view: View) -> View:
 
 @dataclass(frozen=True, slots=True)
 class Choice:
+    """A session the form offers. `about` is its description as the programme page shows it (None when it
+    has none); `fit` why the network points the person to it: "part" (they have a part in it),
+    "portfolio" (their groups, pillar or portfolio), or "" (nothing known)."""
+
     session_id: str
     title: str
     place: str
     left: int | None
     mine: bool
     waiting: bool
+    about: Description | None = None
+    fit: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +86,36 @@ class SlotView:
     waiting_place: int | None
 
 
-def _slots(core: CoreEvent, invitee: models.Invitee, lang: str) -> list[SlotView]:
+@lru_cache(maxsize=16)
+def _interests(version_id: int) -> Mapping[str, Mapping[str, Reason]]:
+    """For every person of the published version's network, the sessions the network data points them
+    to (core.interests: their part, group, pillar, portfolio), with the reason; once per process."""
+    by_person = derive_interests(version_event(version_id)).by_person()
+    return MappingProxyType(
+        {
+            person: MappingProxyType({i.session: i.reason for i in found})
+            for person, found in by_person.items()
+        }
+    )
+
+
+def _fit(reason: Reason | None) -> str:
+    if reason is None:
+        return ""
+    return "part" if reason is Reason.PART else "portfolio"
+
+
+def _slots(
+    core: CoreEvent,
+    invitee: models.Invitee,
+    lang: str,
+    about: Mapping[str, Description] | None = None,
+    wanted: Mapping[str, Reason] | None = None,
+) -> list[SlotView]:
+    """The form's choices by slot, in time order. `about` holds the descriptions by session id, `wanted`
+    the reasons the network gives this person for sessions."""
+    about = about or {}
+    wanted = wanted or {}
     held = set(models.Registration.objects.filter(invitee=invitee).values_list("seats_id", flat=True))
     waiting = {w.seats_id: w for w in models.WaitingEntry.objects.filter(invitee=invitee)}
     rows = [
@@ -111,11 +151,19 @@ def _slots(core: CoreEvent, invitee: models.Invitee, lang: str) -> list[SlotView
                     row.left,
                     row.pk in held,
                     row.pk in waiting,
+                    about.get(row.session_id),
+                    _fit(wanted.get(row.session_id)),
                 )
             )
         place = next((registration.place_in_line(w) for w in waiting.values() if w.slot == slot), None)
         views.append(SlotView(slot, heading, tuple(choices), opt_in, place))
     return views
+
+
+def _deadline(event: models.Event, core: CoreEvent, lang: str) -> dict[str, str]:
+    """Until when the person may change their registration, in the event's time zone."""
+    moment = timezone.localtime(event.registration_deadline or event.starts_at, core.tz)
+    return {"day": format_day(moment.date(), lang), "time": format_time(moment, lang)}
 
 
 def _render(
@@ -127,16 +175,25 @@ def _render(
 ) -> HttpResponse:
     invitee = invitation.invitee
     event = invitee.event
-    core = _programme_of(invitee)
+    version_id = published_version_id(event)
+    if version_id is None:
+        raise Http404("the programme is not published yet")
+    core = version_event(version_id)
     lang = i18n.current()
+    p = programme_of(version_id, lang)
+    described = {d.id: d for section in p.sections for d in section.items}
+    about = {s.id: d for s in core.sessions if (d := described.get(session_anchor(s.id))) is not None}
+    wanted = _interests(version_id).get(invitee.person_id, {}) if invitee.person_id else {}
     return page(
         request,
         "invitee.html",
         {
             "invitee": invitee,
             "event": event,
+            "p": p,
+            "deadline": _deadline(event, core, lang),
             "token": token,
-            "slots": _slots(core, invitee, lang),
+            "slots": _slots(core, invitee, lang, about, wanted),
             "programme": personal_programme(core, invitee, lang),
             "open": registration.is_open(event) and invitee.withdrawn_at is None,
             "full": full or [],

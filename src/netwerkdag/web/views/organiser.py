@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,14 +18,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from netwerkdag.core.problems import NetwerkdagError
-from netwerkdag.web import i18n, models
+from netwerkdag.web import charts, i18n, models
 from netwerkdag.web.services import (
     accounts,
     attendance,
+    dashboard,
     mail,
     programme,
 )
-from netwerkdag.web.services.workers import live_workers
 from netwerkdag.web.views.common import (
     audit,
     download,
@@ -100,38 +101,34 @@ def new_event(request: HttpRequest) -> HttpResponse:
 @require_safe
 @for_organiser
 def event(request: HttpRequest, event: models.Event) -> HttpResponse:
-    core = programme.published_event(event)
-    draft_problems: list[str] = []
-    try:
-        programme.draft_event(event)
-    except NetwerkdagError as error:
-        draft_problems = problem_lines(error)
-    version = event.published
+    """The event at a glance: what needs attention, the figures (answers, answers over time, fill per
+    session), then the programme's actions, mail, organisers and invitees."""
+    board = dashboard.build(event, i18n.current())
     return page(
         request,
         "organiser/event.html",
         {
             "event": event,
-            "version": version,
-            "unpublished": version is None or version.document != event.document,
-            "draft_problems": draft_problems,
-            "counts": attendance.session_counts(event, core),
+            "board": board,
+            "answers_chart": charts.timeline_chart(
+                board.timeline, i18n.current(), deadline=event.registration_deadline
+            ),
+            "fill_chart": charts.fill_chart(board.rounds),
+            "step_text": dashboard.step_text,
+            "counts": attendance.session_counts(event, board.core),
             "catering": attendance.catering(event),
             "waiting": attendance.waiting_lists(event),
             "invitees": models.Invitee.objects.filter(event=event).count(),
-            "versions": event.versions.all()[:10],
-            "runs": event.scheduling_runs.all()[:5],
-            "deadline": _local_input(event.registration_deadline),
+            "deadline": _local_input(event.registration_deadline, board.zone),
             "mail": mail.summary(event),
-            "workers": live_workers(),
             "organisers": models.Organiser.objects.filter(event=event).select_related("user"),
         },
     )
 
 
-def _local_input(moment: Any) -> str:
-    """A datetime as the value of a datetime-local input, in the site's time zone."""
-    return "" if moment is None else timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+def _local_input(moment: datetime | None, zone: ZoneInfo) -> str:
+    """A datetime as the value of a datetime-local input, in the event's time zone."""
+    return "" if moment is None else moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
 
 
 @require_POST
@@ -146,7 +143,10 @@ def deadline(request: HttpRequest, event: models.Event) -> HttpResponse:
         except ValueError:
             messages.error(request, i18n.gettext("Give the date and time as 2023-02-03 17:00."))
             return to_event(event)
-        event.registration_deadline = timezone.make_aware(parsed)
+        # In the event's time zone, as the event page shows it.
+        event.registration_deadline = timezone.make_aware(
+            parsed, dashboard.event_zone(programme.published_event(event))
+        )
     event.save(update_fields=["registration_deadline", "updated_at"])
     audit(request, event, "deadline", deadline=value)
     messages.success(request, i18n.gettext("The deadline is saved."))

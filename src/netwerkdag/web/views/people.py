@@ -3,16 +3,20 @@ check-in at the door and badges."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from netwerkdag.core.problems import NetwerkdagError
+from netwerkdag.publish.i18n import format_time
 from netwerkdag.publish.tables import csv_text, simple_workbook
 from netwerkdag.web import i18n, models
 from netwerkdag.web.services import (
@@ -23,6 +27,7 @@ from netwerkdag.web.services import (
     mail,
     programme,
 )
+from netwerkdag.web.services import people as people_search
 from netwerkdag.web.views.common import audit, download, for_organiser, page, problem_lines
 
 Kind = models.OutgoingMail.Kind
@@ -36,6 +41,31 @@ def _invitee_of(event: models.Event, value: str | None) -> models.Invitee:
     if person is None:
         raise Http404("no such invitee")
     return person
+
+
+def _list_page(
+    request: HttpRequest,
+    event: models.Event,
+    template: str,
+    fragment: str,
+    context: dict[str, object],
+    status: int = 200,
+) -> HttpResponse:
+    """A page with a list of people, searched and filtered by the query string; only the list (the
+    fragment) when the query asks for it with `partial=1`, as search-as-you-type (web/search.js) does."""
+    filters = people_search.Filters.from_form(request.GET.dict())
+    found = people_search.search(event, filters)
+    context = {"event": event, "found": found, "clock": _clock(event), **context}
+    if request.GET.get("partial") == "1":
+        return page(request, fragment, context)
+    return page(request, template, context, status=status)
+
+
+def _clock(event: models.Event) -> Callable[[datetime], str]:
+    """The time of a moment as the event's pages write it: "9.42" in its time zone (Dutch), "9:42"."""
+    core = programme.published_event(event) or programme.draft_event(event)
+    lang = i18n.current()
+    return lambda moment: format_time(timezone.localtime(moment, core.tz), lang)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -67,11 +97,12 @@ def import_invitees(request: HttpRequest, event: models.Event) -> HttpResponse:
                 return HttpResponseRedirect(reverse("web:organiser-invitees", args=[event.slug]), status=303)
             except NetwerkdagError as error:
                 problems = problem_lines(error)
-    people = models.Invitee.objects.filter(event=event).order_by("name")
-    return page(
+    return _list_page(
         request,
+        event,
         "organiser/invitees.html",
-        {"event": event, "problems": problems, "people": people},
+        "organiser/_invitee_list.html",
+        {"problems": problems},
         status=400 if problems else 200,
     )
 
@@ -147,11 +178,12 @@ def export(request: HttpRequest, event: models.Event, what: str, fmt: str) -> Ht
 @require_http_methods(["GET", "HEAD", "POST"])
 @for_organiser
 def check_in(request: HttpRequest, event: models.Event) -> HttpResponse:
+    """Check-in at the door: find a person, mark them present with one tap (or undo it); the people
+    checked in last stay on top with an undo of their own. A POST returns to the same search and page."""
     if request.method == "POST":
         person = _invitee_of(event, request.POST.get("invitee"))
         present = request.POST.get("present") == "yes"
-        person.checked_in_at = timezone.now() if present else None
-        person.save(update_fields=["checked_in_at"])
+        people_search.set_present(person, present)
         messages.success(
             request,
             i18n.gettext(
@@ -160,23 +192,15 @@ def check_in(request: HttpRequest, event: models.Event) -> HttpResponse:
                 state=i18n.gettext("present") if present else i18n.gettext("not present"),
             ),
         )
-        return HttpResponseRedirect(
-            reverse("web:organiser-check-in", args=[event.slug]) + "?q=" + request.POST.get("q", ""),
-            status=303,
-        )
-    query = request.GET.get("q", "").strip()
-    people = models.Invitee.objects.filter(event=event, anonymised_at__isnull=True)
-    if query:
-        people = people.filter(
-            Q(name__icontains=query)
-            | Q(organisation__icontains=query)
-            | Q(pk=query if query.isascii() and query.isdigit() else 0)
-        )
-    present = models.Invitee.objects.filter(event=event, checked_in_at__isnull=False).count()
-    return page(
+        back = people_search.Filters.from_form(request.POST.dict()).params()
+        address = reverse("web:organiser-check-in", args=[event.slug])
+        return HttpResponseRedirect(f"{address}?{urlencode(back)}" if back else address, status=303)
+    return _list_page(
         request,
+        event,
         "organiser/check_in.html",
-        {"event": event, "people": people.order_by("name")[:50], "q": query, "present": present},
+        "organiser/_check_in_list.html",
+        {"recent": people_search.recent_check_ins(event)},
     )
 
 

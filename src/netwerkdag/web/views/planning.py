@@ -1,17 +1,27 @@
-"""The organisers' pages that shape the programme: editing rooms and sessions, and the scheduler (start
-a run, follow it, accept or reject its plan)."""
+"""The organisers' pages that shape the programme: editing rooms and sessions, and the scheduler (the
+page before a run: the draft's conflicts and what stays where it is; then the run: its progress, the
+draft against its plan, and accepting or rejecting it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
+from babel.numbers import format_decimal
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from netwerkdag.core.event import Event as CoreEvent
 from netwerkdag.core.problems import NetwerkdagError
+from netwerkdag.core.sessions import Pin
+from netwerkdag.publish.i18n import format_day, format_time
 from netwerkdag.web import i18n, models
 from netwerkdag.web.services import (
     editing,
+    plans,
     programme,
     scheduling,
 )
@@ -75,39 +85,107 @@ def _run_of(event: models.Event, run_id: int) -> models.SchedulingRun:
     return run
 
 
-@require_POST
-@for_organiser
-def schedule_start(request: HttpRequest, event: models.Event) -> HttpResponse:
+def _number(lang: str) -> Callable[[float], str]:
+    """Numbers as the page's language writes them ("1.128" and "1,5" in Dutch)."""
+    locale = "nl_NL" if lang == "nl" else "en_GB"
+    return lambda value: str(format_decimal(value, locale=locale))
+
+
+def _moment(moment: datetime, lang: str) -> str:
+    """A moment in the site's time zone (the events'): "vrijdag 10 februari 2023, 14.03"."""
+    local = timezone.localtime(moment)
+    return f"{format_day(local.date(), lang)}, {format_time(local, lang)}"
+
+
+def _choices(post: QueryDict, core: CoreEvent) -> tuple[dict[str, Pin], set[str]]:
+    """The form's pin per session (`pin-<session>`) and the rounds kept together (`together-<block>`);
+    a value that is no pin is left out (the session keeps its own). `plans.chosen_pins` ignores sessions
+    the page does not offer."""
+    values = {p.value for p in Pin}
+    choices = {s.id: Pin(v) for s in core.sessions if (v := post.get(f"pin-{s.id}", "")) in values}
+    together = {b.id for b in core.blocks if post.get(f"together-{b.id}")}
+    return choices, together
+
+
+def _start(request: HttpRequest, event: models.Event) -> HttpResponse:
+    """Start a run; with the page's choices (`pins`), written into the draft first."""
+    here = reverse("web:organiser-schedule", args=[event.slug])
     try:
         limit = float(request.POST.get("time_limit", "10"))
     except ValueError:
         limit = 10.0
     try:
-        run = scheduling.start(event, limit, request.user)
+        pins = None
+        changed: dict[str, str] = {}
+        if request.POST.get("pins"):
+            core = programme.draft_event(event)
+            pins = plans.chosen_pins(core, *_choices(request.POST, core))
+            changed = {k: v.value for k, v in pins.items() if core.session(k).pin is not v}
+        run = scheduling.start(event, limit, request.user, pins)
     except NetwerkdagError as error:
         for line in problem_lines(error):
             messages.error(request, line)
-        return to_event(event)
+        return HttpResponseRedirect(here, status=303)
     except scheduling.Busy as busy:
         messages.error(request, i18n.gettext(str(busy)))
-        return to_event(event)
-    audit(request, event, "schedule", run=run.pk, time_limit=run.time_limit)
+        return HttpResponseRedirect(here, status=303)
+    audit(request, event, "schedule", run=run.pk, time_limit=run.time_limit, pins=changed)
     return HttpResponseRedirect(reverse("web:organiser-schedule-run", args=[event.slug, run.pk]), status=303)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@for_organiser
+def schedule_start(request: HttpRequest, event: models.Event) -> HttpResponse:
+    """The page before a run: the draft's conflicts now, and per round what may move, what stays in its
+    round and what stays where it is. POST starts a run (the small form on the event page sends only the
+    time limit: the pins stay as they are)."""
+    if request.method == "POST":
+        return _start(request, event)
+    problems: list[str] = []
+    core: CoreEvent | None = None
+    try:
+        core = programme.draft_event(event)
+    except NetwerkdagError as error:
+        problems = problem_lines(error)
+    lang = i18n.current()
+    return page(
+        request,
+        "organiser/schedule.html",
+        {
+            "event": event,
+            "problems": problems,
+            "now": None if core is None else scheduling.current_figures(event, core),
+            "rounds": [] if core is None else plans.rounds(core),
+            "core": core,
+            "active": models.SchedulingRun.objects.filter(event=event, status__in=scheduling.ACTIVE).first(),
+            "workers": live_workers("scheduling"),
+            "num": _number(lang),
+        },
+    )
 
 
 @require_safe
 @for_organiser
 def schedule_run(request: HttpRequest, event: models.Event, run_id: int) -> HttpResponse:
     run = _run_of(event, run_id)
+    lang = i18n.current()
+    status = run.result.get("status")
+    wall = run.result.get("wall_s")
     return page(
         request,
         "organiser/schedule_run.html",
         {
             "event": event,
             "run": run,
-            "changes": scheduling.plan_changes(run),
+            "comparison": scheduling.compare(run),
+            "status_words": i18n.gettext(scheduling.STATUS_WORDS[status])
+            if status in scheduling.STATUS_WORDS
+            else None,
+            "started": _moment(run.created_at, lang),
+            "seconds": None if wall is None else _number(lang)(round(float(wall), 1)),
             "stale": run.source_document != event.document,
             "workers": live_workers("scheduling"),
+            "num": _number(lang),
         },
     )
 

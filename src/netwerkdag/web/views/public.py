@@ -1,11 +1,13 @@
-"""Public pages: the programme grid, a page per session with the places left, and the exports at stable
-addresses (frab JSON and XML, iCalendar, the booklet PDF), all from the published version."""
+"""Public pages: the published days (date, venue, host), the programme grid, a page per session with its
+date, place and places left, and the exports at stable addresses (frab JSON and XML, iCalendar, the
+booklet PDF), all from the published version."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
@@ -17,22 +19,44 @@ from markupsafe import Markup
 
 from netwerkdag.publish import frab
 from netwerkdag.publish.html import Programme, programme_view, session_anchor
+from netwerkdag.publish.i18n import format_day, format_time_range
 from netwerkdag.publish.ical import ical
+from netwerkdag.publish.labels import place_name
 from netwerkdag.publish.pdf import render_pdf
 from netwerkdag.web import i18n, models
-from netwerkdag.web.services.programme import version_event
+from netwerkdag.web.services.programme import published_version_id, version_event
 from netwerkdag.web.views.common import download, page, published
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A published day as the home page shows it, from its published version."""
+
+    slug: str
+    p: Programme
+    town: str | None
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    events = models.Event.objects.filter(versions__isnull=False).distinct()
-    return page(request, "home.html", {"events": events})
+    lang = i18n.current()
+    cards = []
+    for event in models.Event.objects.filter(versions__isnull=False).distinct():
+        version_id = published_version_id(event)
+        if version_id is not None:
+            cards.append(Card(event.slug, _view(version_id, lang), version_event(version_id).venue.city))
+    return page(request, "home.html", {"cards": cards})
 
 
 @lru_cache(maxsize=16)
 def _view(version_id: int, lang: str) -> Programme:
     return programme_view(version_event(version_id), lang=lang)
+
+
+def programme_of(version_id: int, lang: str) -> Programme:
+    """The view of a published version in `lang` (date, venue, host, the session descriptions), built
+    once per process: the invitee's form shows the same descriptions as the programme page."""
+    return _view(version_id, lang)
 
 
 @lru_cache(maxsize=32)
@@ -118,10 +142,13 @@ def session(request: HttpRequest, slug: str, session_id: str) -> HttpResponse:
     found = published(slug)
     if not found.core.has_session(session_id):
         raise Http404("no such session")
-    p = _view(found.version_id, i18n.current())
+    core, lang = found.core, i18n.current()
+    p = _view(found.version_id, lang)
     anchor = session_anchor(session_id)
     entry = next((d for section in p.sections for d in section.items if d.id == anchor), None)
     seats = models.Seats.objects.filter(event=found.event, session_id=session_id, active=True).first()
+    the_session = core.session(session_id)
+    start, end = the_session.start.astimezone(core.tz), the_session.end.astimezone(core.tz)
     return page(
         request,
         "session.html",
@@ -129,8 +156,12 @@ def session(request: HttpRequest, slug: str, session_id: str) -> HttpResponse:
             "event": found.event,
             "p": p,
             "entry": entry,
-            "session": found.core.session(session_id),
+            "session": the_session,
             "seats": seats,
+            # Its own times (a session that ends before its block shows its own end), in the event's zone.
+            "day": format_day(start.date(), lang),
+            "time": format_time_range(start, end, lang),
+            "room": place_name(core, the_session, lang),
         },
     )
 

@@ -31,3 +31,20 @@ def test_markdown_raw_html_is_shown_as_text() -> None:
 
 def test_markdown_to_text_keeps_paragraphs_and_joins_soft_breaks() -> None:
     assert markdown_to_text("Een\nregel\n\n\nTweede  ") == "Een regel\n\nTweede"
+
+
+def test_markdown_headings_start_below_the_heading_they_stand_under_and_skip_no_level() -> None:
+    html = markdown_to_html("# Doel\n\ntekst\n\n### Opzet\n\n## Vragen\n\n#### Diep\n", top=5)
+
+    assert [line[:4] for line in html.splitlines() if line.startswith("<h")] == [
+        "<h5>",
+        "<h6>",
+        "<h6>",
+        "<h6>",
+    ]
+
+
+def test_markdown_headings_keep_their_order_under_a_page_heading() -> None:
+    html = markdown_to_html("### Doel\n\n#### Opzet\n", top=2)
+
+    assert html == "<h2>Doel</h2>\n<h3>Opzet</h3>\n"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from tests.web.conftest import MakeInvitee
 
 from netwerkdag.web import charts, i18n, models
-from netwerkdag.web.services import dashboard, registration
+from netwerkdag.web.services import changes, dashboard, registration
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,7 @@ def test_fill_per_session_against_capacity(day: models.Event, make_invitee: Make
     first = found[0]
     fills = {f.session_id: f for f in first.fills}
 
-    assert first.label == "Ronde · 10.30-11.30"
+    assert first.label == "Ronde 1 · 10.30-11.30"
     assert (fills["pijler-sociaal"].taken, fills["pijler-sociaal"].capacity) == (2, 2)
     assert fills["pijler-sociaal"].waiting == 1
     assert fills["pijler-sociaal"].full
@@ -278,8 +278,8 @@ def test_nothing_needs_attention(day: models.Event, organiser: Client) -> None:
 
 def test_a_change_between_versions_is_told_in_words() -> None:
     with i18n.language("nl"):
-        assert dashboard.place_text("2023-02-10 10:30-11:30 Zaal 2", "nl") == (
+        assert changes.place_text("2023-02-10 10:30-11:30 Zaal 2", "nl") == (
             "vrijdag 10 februari 2023, 10.30-11.30, Zaal 2"
         )
-        assert dashboard.place_text("", "nl") == ""
+        assert changes.place_text("", "nl") == ""
         assert i18n.gettext(dashboard.CHANGE_WORDS["moved"]) == "verplaatst"

@@ -116,6 +116,12 @@ def test_session_page_shows_its_own_times(day: models.Event, client: Client) -> 
     assert facts["Tijd"] == "15.00-15.45"
 
 
+def test_session_page_hides_an_end_the_programme_hides(day: models.Event, client: Client) -> None:
+    """The programme gives only "16.00 Borrel" (its 17:00 end is the example's guess): so does the page."""
+    facts = _facts(_html(client, "/g40-haarlem-2023/sessie/borrel-afsluiting/"), "//article")
+    assert facts["Tijd"] == "16.00"
+
+
 def test_session_page_in_english(day: models.Event, client: Client) -> None:
     root = _html(client, "/g40-haarlem-2023/sessie/thema-woningmarkt/?lang=en")
     facts = _facts(root, "//article")
@@ -251,7 +257,7 @@ def test_the_summary_shows_the_saved_choices(
         },
     )  # fmt: skip
     summary = _summary(_html(client, f"/uitnodiging/{token}/"))
-    assert summary["Ronde · 11.40-12.40"] == "Woningmarkt"  # the second round
+    assert summary["Ronde 2 · 11.40-12.40"] == "Woningmarkt"  # the second round
     assert summary["Verder"] == "Lunch"
     assert summary["Dieetwensen"] == "vegetarisch"
     assert summary["Toestemming om deze wensen te bewaren"] == "ja"

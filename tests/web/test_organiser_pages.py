@@ -68,7 +68,11 @@ def test_publishing_a_change_lists_it_and_tells_those_concerned(
     assert version.number == 2
     assert [(c["session"], c["what"]) for c in version.changes] == [("pijler-sociaal", "moved")]
     assert [m.to for m in mail.outbox] == [[person.email]]
-    assert "Pijlerbijeenkomst Sociaal" in mail.outbox[0].body
+    body = mail.outbox[0].body
+    # The change in words, in the person's language: the day and times as the programme writes them.
+    assert "Pijlerbijeenkomst Sociaal: vrijdag 10 februari 2023, 10.30-11.30, Zaal 2 →" in body
+    assert "Gravenzaal" in body
+    assert "2023-02-10" not in body
 
 
 def test_invitees_from_csv_all_or_nothing(organiser: Client, day: models.Event) -> None:

@@ -417,7 +417,7 @@ class _Builder:
             time=self.session_time(session),
             place=self.place(session),
             roles=self.roles(session),
-            body=markdown_to_html(session.description) if session.description.strip() else Markup(""),
+            body=markdown_to_html(session.description, top=5) if session.description.strip() else Markup(""),
             combined_with=tuple(link for link in links if link is not None),
             accent=self.accent(session),
         )

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from netwerkdag.core.event import Event
 from netwerkdag.core.sessions import PRESENT_ROLES, ParticipantRole, Session, SessionKind
-from netwerkdag.core.timegrid import BlockKind
+from netwerkdag.core.timegrid import Block, BlockKind
 from netwerkdag.publish.grid import ends_early, starts_late
 from netwerkdag.publish.i18n import format_time, format_time_range, translations
 
@@ -135,6 +135,22 @@ def session_times(event: Event, session: Session, lang: str) -> str:
     """A session's own times as a person reads them: "10.30-11.30", "15.00-15.45" for one that ends
     early, only "16.00" when the programme hides the end (`shown_end`)."""
     return format_time_range(session.start.astimezone(event.tz), shown_end(event, session), lang)
+
+
+def round_heading(event: Event, block: Block, lang: str) -> str:
+    """A round as a person reads it above its sessions: its label, else "Ronde 2" (counting the day's
+    rounds of parallel sessions), with its times in the event's zone: "Ronde 2 · 11.40-12.40"."""
+    _ = translations(lang).gettext
+    name = block.label
+    if name is None:
+        rounds = [
+            b.id for b in event.blocks_on(block.start.astimezone(event.tz).date()) if b.kind == block.kind
+        ]
+        number = rounds.index(block.id) + 1 if block.id in rounds else 0
+        name = _("Round %(number)s") % {"number": number} if number else _("Round")
+    start = block.start.astimezone(event.tz)
+    end = block.end.astimezone(event.tz) if block.show_end else None
+    return f"{name} · {format_time_range(start, end, lang)}"
 
 
 def person_name(event: Event, person_id: str) -> str:

@@ -25,9 +25,25 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": 
 _md.add_render_rule("image", _image_as_alt_text)
 
 
-def markdown_to_html(text: str) -> Markup:
-    """Safe HTML for a Markdown text; raw HTML is escaped, an image becomes its alt text."""
-    return Markup(_md.render(text))  # noqa: S704 - markdown-it escapes raw HTML with html=False
+def _shift_headings(tokens: Sequence[Token], top: int) -> None:
+    """Renumber the text's headings so that its highest becomes `top` and none skips a level ("#" and
+    "###" become h5 and h6 under a session's h4), deeper ones stopping at h6: a screen reader's outline
+    (and PDF/UA) expects no gaps."""
+    used = sorted({int(t.tag[1]) for t in tokens if t.type == "heading_open"})
+    level = {old: min(top + rank, 6) for rank, old in enumerate(used)}
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{level[int(token.tag[1])]}"
+
+
+def markdown_to_html(text: str, top: int = 2) -> Markup:
+    """Safe HTML for a Markdown text; raw HTML is escaped, an image becomes its alt text, and headings
+    start at level `top` (the level below the heading the text stands under)."""
+    env: dict[str, Any] = {}
+    tokens = _md.parse(text, env)
+    _shift_headings(tokens, top)
+    html = _md.renderer.render(tokens, _md.options, env)
+    return Markup(html)  # noqa: S704 - markdown-it escapes raw HTML with html=False
 
 
 def markdown_to_text(text: str) -> str:

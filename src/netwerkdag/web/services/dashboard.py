@@ -12,10 +12,9 @@ Pure queries and arithmetic; texts come from the catalogue in the language activ
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -26,9 +25,11 @@ from django.utils import timezone
 from netwerkdag.core.event import Event as CoreEvent
 from netwerkdag.core.problems import NetwerkdagError
 from netwerkdag.publish.i18n import format_day, format_time, format_time_range
+from netwerkdag.publish.labels import round_heading
 from netwerkdag.web import i18n, models
 from netwerkdag.web.i18n import N_
 from netwerkdag.web.services import attendance, programme
+from netwerkdag.web.services.changes import place_text
 from netwerkdag.web.services.workers import live_workers
 
 Status = models.SchedulingRun.Status
@@ -52,10 +53,6 @@ CHANGE_WORDS = {
 #: counts per hour, a longer one per day.
 HOURLY_SPAN = timedelta(hours=48)
 
-# A place in a version's list of changes, as `programme.changes_between` writes it.
-_PLACE = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})-(\d{2}):(\d{2})(?: (.*))?")
-
-
 # --- times --------------------------------------------------------------------------------------------------
 
 
@@ -70,19 +67,6 @@ def moment_text(moment: datetime, zone: ZoneInfo, lang: str) -> str:
     return i18n.gettext(
         "%(day)s at %(time)s", day=format_day(local.date(), lang), time=format_time(local, lang)
     )
-
-
-def place_text(place: str, lang: str) -> str:
-    """A place of a version's change ("2023-02-10 11:00-12:00 Zaal 2", local time) in words."""
-    found = _PLACE.fullmatch(place)
-    if found is None:
-        return place
-    year, month, day, h1, m1, h2, m2, room = found.groups()
-    on = date(int(year), int(month), int(day))
-    start = datetime.combine(on, time(int(h1), int(m1)))
-    end = datetime.combine(on, time(int(h2), int(m2)))
-    words = f"{format_day(on, lang)}, {format_time_range(start, end, lang)}"
-    return f"{words}, {room}" if room else words
 
 
 # --- what needs attention -----------------------------------------------------------------------------------
@@ -303,10 +287,7 @@ def rounds(event: models.Event, core: CoreEvent | None, lang: str) -> list[Round
             key = count.slot
             if core.has_block(count.slot):
                 block = core.block(count.slot)
-                labels[key] = (
-                    f"{block.label or i18n.gettext('Round')} · "
-                    f"{format_time_range(block.start, block.end, lang)}"
-                )
+                labels[key] = round_heading(core, block, lang)
             else:
                 labels[key] = count.slot
         grouped.setdefault(key, []).append(fill)

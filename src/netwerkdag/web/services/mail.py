@@ -37,6 +37,7 @@ from netwerkdag.web import i18n, models, tasks
 from netwerkdag.web.i18n import N_
 from netwerkdag.web.mailbackend import MailNotConfigured
 from netwerkdag.web.services import invitations
+from netwerkdag.web.services.changes import place_text
 
 Kind = models.OutgoingMail.Kind
 Status = models.OutgoingMail.Status
@@ -327,7 +328,12 @@ def _promoted(mail: models.OutgoingMail, invitee: models.Invitee) -> Composed:
 
 def _changed(mail: models.OutgoingMail, invitee: models.Invitee) -> Composed:
     subject = i18n.gettext("The programme has changed: %(title)s", title=invitee.event.title)
-    context = {"invitee": invitee, "event": invitee.event, "changes": mail.context.get("changes", [])}
+    lang = i18n.current()
+    changes = [
+        {**c, "before": place_text(c.get("before", ""), lang), "after": place_text(c.get("after", ""), lang)}
+        for c in mail.context.get("changes", [])
+    ]
+    context = {"invitee": invitee, "event": invitee.event, "changes": changes}
     return Composed(_message(mail, invitee.email, subject, "changed", context))
 
 

@@ -22,6 +22,7 @@ from netwerkdag.files.load import event_from_source
 from netwerkdag.files.yaml_source import parse_yaml
 from netwerkdag.web import models
 from netwerkdag.web.services import mail
+from netwerkdag.web.services.changes import changes_between
 
 #: Largest event file the web app accepts (the CLI's reader has its own limit for files on disk).
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
@@ -230,50 +231,6 @@ def import_event(text: str, name: str, *, slug: str | None = None) -> models.Eve
             },
         )
     return event
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    session: str
-    title: str
-    what: str  # "moved", "added", "removed"
-    before: str
-    after: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "session": self.session,
-            "title": self.title,
-            "what": self.what,
-            "before": self.before,
-            "after": self.after,
-        }
-
-
-def _place(event: CoreEvent, session: Session) -> str:
-    room = event.room_of(session)
-    where = room.name if room is not None else ""
-    return f"{session.start:%Y-%m-%d %H:%M}-{session.end:%H:%M} {where}".strip()
-
-
-def changes_between(before: CoreEvent | None, after: CoreEvent) -> list[Change]:
-    """Sessions that moved (time or room), appeared or went between two versions of a programme."""
-    if before is None:
-        return []
-    found = []
-    for session in after.sessions:
-        if not before.has_session(session.id):
-            found.append(Change(session.id, session.title, "added", "", _place(after, session)))
-            continue
-        old, new = _place(before, before.session(session.id)), _place(after, session)
-        if old != new:
-            found.append(Change(session.id, session.title, "moved", old, new))
-    found += [
-        Change(s.id, s.title, "removed", _place(before, s), "")
-        for s in before.sessions
-        if not after.has_session(s.id)
-    ]
-    return found
 
 
 def publish(event: models.Event, user: object | None = None) -> models.ProgrammeVersion:

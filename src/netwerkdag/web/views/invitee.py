@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache, wraps
 from types import MappingProxyType
 from typing import Any
@@ -24,8 +24,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from netwerkdag.core.event import Event as CoreEvent
 from netwerkdag.core.interests import Reason, derive_interests
+from netwerkdag.publish import labels
 from netwerkdag.publish.html import Description, session_anchor
-from netwerkdag.publish.i18n import format_day, format_time, format_time_range
+from netwerkdag.publish.i18n import format_day, format_time
+from netwerkdag.publish.markdown import markdown_to_html
 from netwerkdag.web import i18n, models
 from netwerkdag.web.client import client_key
 from netwerkdag.web.services import invitations, ratelimit, registration
@@ -135,9 +137,7 @@ def _slots(
             heading = first.title
         else:
             block = core.block(slot)
-            heading = (
-                f"{block.label or i18n.gettext('Round')} · {format_time_range(block.start, block.end, lang)}"
-            )
+            heading = labels.round_heading(core, block, lang)
         choices = []
         for row in members:
             session = core.session(row.session_id)
@@ -146,8 +146,7 @@ def _slots(
                 Choice(
                     row.session_id,
                     session.title,
-                    f"{format_time_range(session.start, session.end, lang)} · "
-                    f"{room.name if room else core.venue.name}",
+                    f"{labels.session_times(core, session, lang)} · {room.name if room else core.venue.name}",
                     row.left,
                     row.pk in held,
                     row.pk in waiting,
@@ -182,7 +181,12 @@ def _render(
     lang = i18n.current()
     p = programme_of(version_id, lang)
     described = {d.id: d for section in p.sections for d in section.items}
-    about = {s.id: d for s in core.sessions if (d := described.get(session_anchor(s.id))) is not None}
+    # The descriptions as the programme shows them, their headings renumbered to stand below the form's.
+    about = {
+        s.id: replace(d, body=markdown_to_html(s.description, top=3)) if d.body else d
+        for s in core.sessions
+        if (d := described.get(session_anchor(s.id))) is not None
+    }
     wanted = _interests(version_id).get(invitee.person_id, {}) if invitee.person_id else {}
     return page(
         request,

@@ -19,9 +19,10 @@ from markupsafe import Markup
 
 from netwerkdag.publish import frab
 from netwerkdag.publish.html import Programme, programme_view, session_anchor
-from netwerkdag.publish.i18n import format_day, format_time_range
+from netwerkdag.publish.i18n import format_day
 from netwerkdag.publish.ical import ical
-from netwerkdag.publish.labels import place_name
+from netwerkdag.publish.labels import place_name, round_heading, session_times
+from netwerkdag.publish.markdown import markdown_to_html
 from netwerkdag.publish.pdf import render_pdf
 from netwerkdag.web import i18n, models
 from netwerkdag.web.services.programme import published_version_id, version_event
@@ -127,7 +128,9 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
                 "p": _view(found.version_id, lang),
                 "grid": _fragment(found.version_id, lang, "_programme.html"),
                 "sessions": _fragment(found.version_id, lang, "_sessions.html"),
-                "slots": [(core.block(slot), members) for slot, members in slots.items()],
+                "slots": [
+                    (round_heading(core, core.block(slot), lang), members) for slot, members in slots.items()
+                ],
             },
         )
 
@@ -148,7 +151,7 @@ def session(request: HttpRequest, slug: str, session_id: str) -> HttpResponse:
     entry = next((d for section in p.sections for d in section.items if d.id == anchor), None)
     seats = models.Seats.objects.filter(event=found.event, session_id=session_id, active=True).first()
     the_session = core.session(session_id)
-    start, end = the_session.start.astimezone(core.tz), the_session.end.astimezone(core.tz)
+    start = the_session.start.astimezone(core.tz)
     return page(
         request,
         "session.html",
@@ -160,8 +163,10 @@ def session(request: HttpRequest, slug: str, session_id: str) -> HttpResponse:
             "seats": seats,
             # Its own times (a session that ends before its block shows its own end), in the event's zone.
             "day": format_day(start.date(), lang),
-            "time": format_time_range(start, end, lang),
+            "time": session_times(core, the_session, lang),
             "room": place_name(core, the_session, lang),
+            # Its description with headings below the page's "About this session" (h2).
+            "body": markdown_to_html(the_session.description, top=3) if entry and entry.body else None,
         },
     )
 

@@ -8,23 +8,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.web.chromium import chromium_or_skip
 from tests.web.live import LiveServer, live_server
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM, playwright_sync = chromium_or_skip()
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-playwright_sync = pytest.importorskip("playwright.sync_api")
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI needs Debian's chromium for the browser tests: make setup installs it")
-    pytest.skip(
-        "Debian's chromium is not installed (make setup installs it as root)", allow_module_level=True
-    )
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -22,17 +21,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from tests.web.chromium import chromium_or_skip
 from tests.web.live import LiveServer, live_server
 from tests.web.smtp import Sink
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-playwright_sync = pytest.importorskip("playwright.sync_api")
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI needs Debian's chromium for the browser tests: make setup installs it")
-    pytest.skip(
-        "Debian's chromium is not installed (make setup installs it as root)", allow_module_level=True
-    )
+CHROMIUM, playwright_sync = chromium_or_skip()
 
 from tests.web.page_checks import check_page  # noqa: E402 - axe needs playwright
 

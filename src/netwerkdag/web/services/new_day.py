@@ -266,18 +266,23 @@ def _parse_range(found: _Found, name: str, value: str, label: str) -> TimeRange 
             ),
         )
         return None
-    if end <= start:
-        found.add(
-            name,
-            i18n.gettext(
-                "%(what)s ends at %(end)s, not after it starts at %(start)s.",
-                what=_upper_first(label),
-                start=_shown(start),
-                end=_shown(end),
-            ),
-        )
-        return None
-    return start, end
+    return (start, end) if _ends_after_start(found, name, label, start, end) else None
+
+
+def _ends_after_start(found: _Found, name: str, label: str, start: dt.time, end: dt.time) -> bool:
+    """True when the part ends after it starts; otherwise notes the problem on the field."""
+    if end > start:
+        return True
+    found.add(
+        name,
+        i18n.gettext(
+            "%(what)s ends at %(end)s, not after it starts at %(start)s.",
+            what=_upper_first(label),
+            start=_shown(start),
+            end=_shown(end),
+        ),
+    )
+    return False
 
 
 def _shown(moment: dt.time) -> str:
@@ -565,16 +570,7 @@ def day_from_form(
             break
     parts = _parts([(_round_label(n), r) for n, r in enumerate(rounds, start=1)], opening, lunch, drinks)
     for name, label, (start, end) in parts:
-        if end <= start:
-            found.add(
-                name,
-                i18n.gettext(
-                    "%(what)s ends at %(end)s, not after it starts at %(start)s.",
-                    what=_upper_first(label),
-                    start=_shown(start),
-                    end=_shown(end),
-                ),
-            )
+        _ends_after_start(found, name, label, start, end)
     _check_overlaps(found, [part for part in parts if part[2][0] < part[2][1]])
     found.raise_any()
     if network is None:

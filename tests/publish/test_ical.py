@@ -4,9 +4,10 @@ not from the zoneinfo database we wrote it from."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import vobject
@@ -99,6 +100,73 @@ def test_ical_vtimezone_is_a_yearly_rule_from_the_year_before(haarlem: Event) ->
         "END:STANDARD",
         "",
     ]
+
+
+def _changes(zone: ZoneInfo, first: datetime, last: datetime) -> list[datetime]:
+    """Every instant in [first, last) at which `zone` changes its UTC offset, to the minute."""
+    found = []
+    day = first
+    while day < last:
+        before, after = day, day + timedelta(days=1)
+        if before.astimezone(zone).utcoffset() != after.astimezone(zone).utcoffset():
+            while after - before > timedelta(minutes=1):
+                middle = before + (after - before) / 2
+                same = middle.astimezone(zone).utcoffset() == before.astimezone(zone).utcoffset()
+                before, after = (middle, after) if same else (before, middle)
+            found.append(after)
+        day += timedelta(days=1)
+    return found
+
+
+def test_ical_vtimezone_of_sydney_is_rules_with_onsets_in_the_offset_they_end(haarlem: Event) -> None:
+    text = ical(dataclasses.replace(haarlem, timezone="Australia/Sydney"), now=NOW).decode("utf-8")
+    zone = text[text.index("BEGIN:VTIMEZONE") : text.index("END:VTIMEZONE")].split("\r\n")
+
+    # Back at 03:00 daylight time, forward at 02:00 standard time (icalendar alone writes 03:00 here).
+    assert zone == [
+        "BEGIN:VTIMEZONE",
+        "TZID:Australia/Sydney",
+        "BEGIN:STANDARD",
+        "DTSTART:20220403T030000",
+        "RRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=4",
+        "TZNAME:AEST",
+        "TZOFFSETFROM:+1100",
+        "TZOFFSETTO:+1000",
+        "END:STANDARD",
+        "BEGIN:DAYLIGHT",
+        "DTSTART:20221002T020000",
+        "RRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=10",
+        "TZNAME:AEDT",
+        "TZOFFSETFROM:+1000",
+        "TZOFFSETTO:+1100",
+        "END:DAYLIGHT",
+        "",
+    ]
+
+
+@pytest.mark.parametrize(
+    "zone",
+    [
+        "Europe/Amsterdam",  # the last Sunday of March and of October
+        "America/New_York",  # the second Sunday of March, the first of November
+        "Australia/Sydney",  # forward in October
+        "Australia/Lord_Howe",  # by half an hour
+        "America/Havana",  # at midnight
+    ],
+)
+def test_ical_vtimezone_changes_the_offset_when_zoneinfo_does_also_after_its_span(
+    haarlem: Event, zone: str
+) -> None:
+    text = ical(dataclasses.replace(haarlem, timezone=zone), now=NOW).decode("utf-8")
+    read = _read(text.encode("utf-8")).vtimezone.gettzinfo()
+    # From the event's year to long after the twelve years icalendar lists the changes for.
+    changes = _changes(ZoneInfo(zone), datetime(2023, 1, 1, tzinfo=UTC), datetime(2041, 1, 1, tzinfo=UTC))
+    moments = [change + timedelta(minutes=m) for change in changes for m in (-59, -1, 0, 1, 59)]
+
+    wrong = [m for m in moments if m.astimezone(read).utcoffset() != m.astimezone(ZoneInfo(zone)).utcoffset()]
+
+    assert len(changes) == 36
+    assert wrong == []
 
 
 def test_ical_local_times_are_amsterdam_times(haarlem: Event, calendar: Any) -> None:

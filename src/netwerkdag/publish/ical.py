@@ -1,29 +1,28 @@
 """The programme as an iCalendar file (RFC 5545) that Outlook, Google Calendar and Apple Calendar import.
 
-One VEVENT per session at its own local time, with a VTIMEZONE for the event's zone generated from the
-zoneinfo database, so that 10:00 in Haarlem stays 10:00 for a reader in any zone. UIDs are made from ids
+One VEVENT per session at its own local time, with a VTIMEZONE for the event's zone, so that 10:00 in
+Haarlem stays 10:00 for a reader in any zone. UIDs are made from ids
 (``<session-id>@<event-slug>.netwerkdag``), so re-importing an updated file updates the entries instead of
-duplicating them. The `icalendar` package writes the text: CRLF line ends, lines folded at 75 octets,
-commas and semicolons escaped.
+duplicating them. The `icalendar` package writes the text (CRLF line ends, lines folded at 75 octets, commas
+and semicolons escaped) and the VTIMEZONE (`Calendar.add_missing_timezones`, from the zoneinfo database).
 
-The VTIMEZONE is written the way Outlook and Google write theirs: one STANDARD and one DAYLIGHT part,
-each with a yearly RRULE ("last Sunday of March at 02:00"), valid from the year before the event onwards.
-Calendar programs keep a zone's definition by its TZID and may apply the one they saw first to later
-files, so a definition that only covers the event's own year (what `icalendar` generates) can shift a
-later event by an hour; the rule form does not expire. The rule is derived from zoneinfo and checked
-against it for the year before the event and ten years after; a zone whose changes follow no yearly rule
-(Casablanca) falls back to `icalendar`'s listing of each change in that span.
+`icalendar` lists each change of offset from the year before the event to ten years after it (RDATE). We
+restate a change that recurs every one of those years on the same weekday of its month as a yearly rule
+("last Sunday of March at 02:00"), the way Outlook and Google write their zones, because readers cope badly
+with the list: Outlook's desktop app is reported to put summer events an hour off, vobject reads only the
+first date of each list, and calendar programs keep a zone by its TZID and may apply the definition they
+saw first to later files, which a rule serves in any year. A zone whose changes follow no such rule
+(Casablanca's Ramadan) keeps `icalendar`'s list.
 """
 
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard
 from icalendar import Event as VEvent
+from icalendar.prop import vRecur
 
 from netwerkdag import __version__
 from netwerkdag.core.event import Event
@@ -41,113 +40,60 @@ from netwerkdag.publish.markdown import markdown_to_text
 
 # --- the time zone --------------------------------------------------------------------------------------
 
-_CHECKED_YEARS = 10
+_ZONE_YEARS = 12  # the VTIMEZONE lists the changes from the year before the event on, for this many years
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-_STEP = timedelta(minutes=15)  # offsets change on the quarter hour at the finest
+
+_Part = TimezoneStandard | TimezoneDaylight
 
 
-def _offset(zone: ZoneInfo, moment: datetime) -> timedelta:
-    offset = moment.astimezone(zone).utcoffset()
-    return offset if offset is not None else timedelta(0)
+def _onsets(part: _Part) -> list[datetime]:
+    """The onsets of the changes `part` lists, in the local time of the offset each one ends (RFC 5545
+    3.6.5). icalendar 7 writes a change forward at the clock time after it (03:00 where 02:00 jumps to
+    03:00, which a reader takes as an hour late) and a change back at the clock time before it."""
+    forward = max(part.TZOFFSETTO - part.TZOFFSETFROM, timedelta(0))
+    return sorted(start - forward for start in [part.DTSTART, *(rdate for rdate, _ in part.rdates)])
 
 
-def _transitions(zone: ZoneInfo, year: int) -> list[tuple[datetime, timedelta, timedelta]]:
-    """Every change of UTC offset in `year`: (instant in UTC, offset before, offset after)."""
-    found = []
-    day = datetime(year, 1, 1, tzinfo=UTC)
-    while day.year == year:
-        after = day + timedelta(days=1)
-        if _offset(zone, day) != _offset(zone, after):
-            moment = day
-            while _offset(zone, moment + _STEP) == _offset(zone, day):
-                moment += _STEP
-            found.append((moment + _STEP, _offset(zone, day), _offset(zone, after)))
-        day = after
-    return found
-
-
-def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> int | None:
-    """The day of the month of its `nth` `weekday` (nth -1: the last one); None if it has no such day."""
-    days = calendar.monthrange(year, month)[1]
-    candidates = [d for d in range(1, days + 1) if date(year, month, d).weekday() == weekday]
-    if nth > len(candidates):
+def _yearly_rule(onsets: list[datetime], first_year: int) -> vRecur | None:
+    """The yearly RRULE that gives exactly `onsets`, when there is one in each year from `first_year` on,
+    all on the same weekday of the same month at the same time: its nth (``2SU``) or its last (``-1SU``)."""
+    first = onsets[0]
+    if [onset.year for onset in onsets] != list(range(first_year, first_year + _ZONE_YEARS)):
         return None
-    return candidates[nth - 1] if nth > 0 else candidates[-1]
-
-
-@dataclass(frozen=True, slots=True)
-class _Change:
-    """A yearly change of offset: on the `nth` weekday of `onset` (nth -1: the last) in its month, at
-    its local time in the offset `before`."""
-
-    onset: datetime
-    before: timedelta
-    after: timedelta
-    abbreviation: str
-    nth: int
-
-    def instant(self, year: int) -> datetime | None:
-        """When the change happens in `year`, in UTC (None if the month has no such weekday)."""
-        month, onset = self.onset.month, self.onset
-        day = _nth_weekday(year, month, onset.weekday(), self.nth)
-        if day is None:
-            return None
-        return datetime(year, month, day, onset.hour, onset.minute, tzinfo=UTC) - self.before
-
-    @property
-    def byday(self) -> str:
-        return f"{self.nth}{_WEEKDAYS[self.onset.weekday()]}"
-
-
-def _yearly_changes(zone: ZoneInfo, year: int) -> list[_Change] | None:
-    """The changes of offset of `year` as yearly rules, if those rules give exactly zoneinfo's changes in
-    each of the following years checked; None if they do not (or the zone changes more than twice)."""
-    first = _transitions(zone, year)
-    later = {y: {t[0] for t in _transitions(zone, y)} for y in range(year + 1, year + _CHECKED_YEARS + 2)}
-    if len(first) > 2 or any(len(instants) != len(first) for instants in later.values()):
+    if any((o.month, o.weekday(), o.time()) != (first.month, first.weekday(), first.time()) for o in onsets):
         return None
-    changes = []
-    for moment, before, after in first:
-        onset = (moment + before).replace(tzinfo=None)  # RFC 5545: the onset in the offset it ends
-        last = onset.day + 7 > calendar.monthrange(onset.year, onset.month)[1]
-        abbreviation = moment.astimezone(zone).tzname() or ""
-        candidates = [_Change(onset, before, after, abbreviation, nth) for nth in ([-1] if last else [])]
-        candidates.append(_Change(onset, before, after, abbreviation, (onset.day - 1) // 7 + 1))
-        fitting = [c for c in candidates if all(c.instant(y) in instants for y, instants in later.items())]
-        if not fitting:
-            return None
-        changes.append(fitting[0])
-    return changes
-
-
-def vtimezone(name: str, year: int) -> Timezone | None:
-    """A VTIMEZONE for zone `name` valid from `year` - 1 on, with yearly RRULEs (or a single offset for a
-    zone without daylight saving time); None when the zone's changes follow no yearly rule."""
-    zone = ZoneInfo(name)
-    changes = _yearly_changes(zone, year - 1)
-    if changes is None:
+    if all(o.day + 7 > calendar.monthrange(o.year, o.month)[1] for o in onsets):
+        nth = -1
+    elif len({(o.day - 1) // 7 for o in onsets}) == 1:
+        nth = (first.day - 1) // 7 + 1
+    else:
         return None
-    result = Timezone()
-    result.add("tzid", name)
-    part: TimezoneStandard | TimezoneDaylight
-    if not changes:
-        start = datetime(year - 1, 1, 1, tzinfo=UTC)
-        part = TimezoneStandard()
-        part.add("dtstart", datetime(year - 1, 1, 1))
-        part.add("tzoffsetfrom", _offset(zone, start))
-        part.add("tzoffsetto", _offset(zone, start))
-        part.add("tzname", start.astimezone(zone).tzname() or name)
-        result.add_component(part)
-        return result
+    return vRecur(freq="YEARLY", bymonth=first.month, byday=f"{nth}{_WEEKDAYS[first.weekday()]}")
+
+
+def _as_yearly_rules(zone: Timezone, first_year: int) -> None:
+    """Restate the changes `zone` lists as yearly rules, each part as DAYLIGHT when it puts the clock
+    forward, if every change has one; leave `zone` as it is otherwise (and for a zone without changes).
+    The part that only opens the listed span at its first offset is left out: a reader takes the time
+    before the first change in that change's TZOFFSETFROM."""
+    opening = datetime(first_year, 1, 1)
+    changes = [part for part in zone.subcomponents if opening < part.DTSTART]
+    ruled: list[_Part] = []
     for change in changes:
-        part = TimezoneDaylight() if change.after > change.before else TimezoneStandard()
-        part.add("dtstart", change.onset)
-        part.add("rrule", {"freq": "yearly", "bymonth": change.onset.month, "byday": change.byday})
-        part.add("tzoffsetfrom", change.before)
-        part.add("tzoffsetto", change.after)
-        part.add("tzname", change.abbreviation)
-        result.add_component(part)
-    return result
+        onsets = _onsets(change)
+        rule = _yearly_rule(onsets, first_year)
+        if rule is None:
+            return
+        part = TimezoneDaylight() if change.TZOFFSETTO > change.TZOFFSETFROM else TimezoneStandard()
+        part.add("dtstart", onsets[0])
+        part.add("rrule", rule)
+        part.add("tzoffsetfrom", change.TZOFFSETFROM)
+        part.add("tzoffsetto", change.TZOFFSETTO)
+        part.add("tzname", change["TZNAME"])
+        ruled.append(part)
+    if ruled:
+        zone.pop("COMMENT", None)  # "This timezone only works from ... to ...": a rule does not expire
+        zone.subcomponents = sorted(ruled, key=lambda part: part.DTSTART)
 
 
 # --- the calendar ---------------------------------------------------------------------------------------
@@ -241,15 +187,13 @@ def ical(event: Event, *, now: datetime | None = None, lang: str | None = None) 
     cal.add("x-wr-timezone", event.timezone)
     if event.subtitle:
         cal.add("x-wr-caldesc", event.subtitle)
-    year = event.start_date.year
-    zone = vtimezone(event.timezone, year)
-    if zone is not None:
-        cal.add_component(zone)
     for session in sorted(event.sessions, key=lambda s: (s.start, s.end)):
         cal.add_component(_vevent(event, session, stamp, lang))
-    if zone is None:
-        cal.add_missing_timezones(
-            first_date=date(year - 1, 1, 1), last_date=date(year + _CHECKED_YEARS + 1, 1, 1)
-        )
+    first_year = event.start_date.year - 1
+    cal.add_missing_timezones(
+        first_date=date(first_year, 1, 1), last_date=date(first_year + _ZONE_YEARS, 1, 1)
+    )
+    for zone in cal.timezones:
+        _as_yearly_rules(zone, first_year)
     data: bytes = cal.to_ical()
     return data

@@ -130,7 +130,7 @@ def live_server(tmp: Path, database_url: str | None = None, **extra: str) -> Ite
         )  # fmt: skip
     server = LiveServer(f"http://127.0.0.1:{port}", env, process, log)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a loaded machine (two test workers, a worker each) starts slowly
         while True:
             try:
                 urllib.request.urlopen(server.url + "/", timeout=2).close()  # noqa: S310 - our own loopback server

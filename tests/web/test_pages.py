@@ -86,7 +86,10 @@ def organiser_state(site: dict[str, Any], browser: Any, tmp_path_factory: pytest
         if time.monotonic() > deadline:
             raise AssertionError("the scheduler run did not finish")
         time.sleep(1)
-        page.reload()
+        try:
+            page.reload()
+        except playwright_sync.Error:  # the run page refreshed itself at the same moment; look again
+            continue
     site["run_page"] = page.url.removeprefix(server.url)
     state = tmp_path_factory.mktemp("state") / "olga.json"
     context.storage_state(path=str(state))

@@ -1,11 +1,13 @@
-"""Interests files (`files.interests_csv`): CSV with the header person,session[,weight]. A good file is read
-whole; a bad one yields every problem at once, each at file:row:column, and nothing is read."""
+"""Interests files (`files.interests_csv`): a table with the header person,session[,weight], as CSV (with
+`,` or `;`) or .xlsx, read by the same reader as every upload. A good file is read whole; a bad one yields
+every problem at once, each at file:row:column, and nothing is read."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from tests.files.bombs import workbook
 
 from conftest import RunCli
 from netwerkdag.core.event import Event
@@ -95,6 +97,48 @@ def test_read_interests_of_a_plain_file(tmp_path: Path, haarlem: Event) -> None:
     path.write_text("person,session\n\nwim-willems,thema-veiligheid\n", encoding="utf-8")
 
     assert read_interests(path, haarlem) == [Interest("wim-willems", "thema-veiligheid", WANTS, Reason.FILE)]
+
+
+def test_semicolons_as_excel_writes_them_in_dutch(haarlem: Event) -> None:
+    text = "person;session;weight\r\npaul-depla;thema-woningmarkt;10\r\nanna;thema-veiligheid;\r\n"
+
+    interests = parse_interests(text, NAME, haarlem)
+
+    assert interests == [
+        Interest("paul-depla", "thema-woningmarkt", 10, Reason.FILE),
+        Interest("anna", "thema-veiligheid", WANTS, Reason.FILE),
+    ]
+
+
+def test_read_interests_of_a_semicolon_file_with_a_bom(tmp_path: Path, haarlem: Event) -> None:
+    path = tmp_path / "interests.csv"
+    path.write_bytes("person;session\nwim-willems;thema-veiligheid\n".encode("utf-8-sig"))
+
+    assert read_interests(path, haarlem) == [Interest("wim-willems", "thema-veiligheid", WANTS, Reason.FILE)]
+
+
+def test_read_interests_of_a_workbook(tmp_path: Path, haarlem: Event) -> None:
+    path = tmp_path / "interests.xlsx"
+    path.write_bytes(
+        workbook(
+            ["person", "session", "weight"],
+            ["paul-depla", "thema-woningmarkt", 10],
+            [],
+            ["anna", "thema-veiligheid"],
+        )
+    )
+
+    assert read_interests(path, haarlem) == [
+        Interest("paul-depla", "thema-woningmarkt", 10, Reason.FILE),
+        Interest("anna", "thema-veiligheid", WANTS, Reason.FILE),
+    ]
+
+
+def test_read_interests_of_a_workbook_saved_under_a_csv_name(tmp_path: Path, haarlem: Event) -> None:
+    path = tmp_path / "interests.csv"
+    path.write_bytes(workbook(["person", "session"], ["anna", "thema-veiligheid"]))
+
+    assert read_interests(path, haarlem) == [Interest("anna", "thema-veiligheid", WANTS, Reason.FILE)]
 
 
 # --- bad files: every problem, located, and nothing read ---------------------------------------------------
@@ -213,6 +257,33 @@ def test_read_interests_reports_non_utf8_at_its_row(tmp_path: Path, haarlem: Eve
     assert problem.code == "not-utf8"
     assert problem.location == Location(str(path), 3, 1)
     assert "0xe9" in problem.message
+
+
+def test_problems_of_a_workbook_are_at_its_rows_and_columns(tmp_path: Path, haarlem: Event) -> None:
+    path = tmp_path / "interests.xlsx"
+    path.write_bytes(
+        workbook(
+            ["person", "session", "weight"],
+            ["paul-depla", "thema-onbekend", 10],
+            [],
+            ["anna", "thema-veiligheid", 3.5],
+        )
+    )
+
+    with pytest.raises(NetwerkdagError) as caught:
+        read_interests(path, haarlem)
+
+    assert where(caught.value.problems) == [
+        (str(path), 2, 2, "unknown-session"),
+        (str(path), 4, 3, "bad-weight"),
+    ]
+    assert "'3.5'" in caught.value.problems[1].message
+
+
+def test_semicolon_rows_are_located_like_comma_rows(haarlem: Event) -> None:
+    problems = problems_of("person;session;weight\npaul-depla;thema-onbekend;10\n", haarlem)
+
+    assert where(problems) == [(NAME, 2, 2, "unknown-session")]
 
 
 def test_read_interests_reports_row_problems_with_the_path(tmp_path: Path, haarlem: Event) -> None:

@@ -187,6 +187,10 @@ def test_read_table_chooses_the_reader_by_extension() -> None:
     assert read_table(b"name\nAnna\n", "lijst.txt") == [["name"], ["Anna"]]
 
 
+def test_read_table_knows_a_workbook_under_another_name_by_its_zip_signature() -> None:
+    assert read_table(workbook(["name"], ["Anna"]), "lijst.csv") == [["name"], ["Anna"]]
+
+
 def test_a_declared_dimension_is_ignored() -> None:
     data = rewrite(
         workbook(["name"], ["Anna"]),

@@ -1,10 +1,11 @@
-"""Read an interests file: CSV with the header ``person,session[,weight]``.
+"""Read an interests file: a table with the header ``person,session[,weight]``, as CSV or as .xlsx.
 
 `session` is a session id of the event; `person` is a person id of the network, or any other id for an
 attendee from outside the network; `weight` is a whole number from 1 to 100, default 3 (wants to come).
 Every problem is reported with ``file:row:column``, all at once; nothing is read when any row is wrong.
-The cells are read by `files.spreadsheet.read_csv`, which also refuses a file that is not UTF-8, a cell of
-more than 1,000 characters and a field that the csv module cannot read.
+The cells are read by `files.spreadsheet.read_table`, the reader of every uploaded table: CSV separated by
+``,`` or ``;`` in UTF-8 (with or without a BOM), or the first sheet of an .xlsx workbook. It also refuses
+a file that is not UTF-8, a cell of more than 1,000 characters and a field that the csv module cannot read.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from pathlib import Path
 from netwerkdag.core.event import Event
 from netwerkdag.core.interests import MAX_WEIGHT, MIN_WEIGHT, WANTS, Interest, Reason
 from netwerkdag.core.problems import Location, NetwerkdagError, Problem
-from netwerkdag.files.spreadsheet import TableLimits, read_csv
+from netwerkdag.files.spreadsheet import TableLimits, read_csv, read_table
 
 #: The largest interests file read (50 MB: some 2 million rows).
 MAX_BYTES = 50_000_000
 HEADER = ("person", "session", "weight")
-#: Read by the shared table reader, comma-separated only; the row limit never binds (a row is at least a
-#: byte), the column and cell limits only refuse what could never be an interest.
+#: The shared table reader's limits for a local file: the row limit never binds (a row is at least a byte;
+#: a workbook is held to the default unpacked size), the column and cell limits only refuse what could never
+#: be an interest.
 LIMITS = TableLimits(max_rows=MAX_BYTES, max_bytes=MAX_BYTES)
 
 
@@ -41,11 +43,12 @@ def read_interests(path: Path, event: Event) -> list[Interest]:
         raise NetwerkdagError(
             Problem("too-large", f"{name} is larger than 50 MB", (), "split the file", Location(name, 1, 1))
         )
-    return _interests(read_csv(raw, name, LIMITS, delimiters=","), name, event)
+    return _interests(read_table(raw, name, LIMITS), name, event)
 
 
 def parse_interests(text: str, name: str, event: Event) -> list[Interest]:
-    return _interests(read_csv(text.encode("utf-8"), name, LIMITS, delimiters=","), name, event)
+    """The interests in `text`, CSV separated by ``,`` or ``;``; `name` is the file named in problems."""
+    return _interests(read_csv(text.encode("utf-8"), name, LIMITS), name, event)
 
 
 def _interests(rows: list[list[str]], name: str, event: Event) -> list[Interest]:
@@ -82,7 +85,7 @@ def _interests(rows: list[list[str]], name: str, event: Event) -> list[Interest]
                 _problem(
                     "bad-row",
                     f"row {number} has {len(row)} fields; the header has {len(header)}",
-                    "write person,session[,weight] on every row; quote a value that holds a comma",
+                    "write person,session[,weight] on every row; quote a value that holds the separator",
                     name,
                     number,
                     1,

@@ -86,13 +86,21 @@ _XML_STARTS = (
     b"\x00\x00\x00<",
     b"\x00\x00\xfe\xff",
 )
+#: How a zip file, and so an .xlsx workbook, begins: a local file header.
+_ZIP_SIGNATURE = b"PK\x03\x04"
 _CSV_HINT = "save it as CSV UTF-8 (in Excel: Save as > CSV UTF-8)"
 _XLSX_HINT = "open it in Excel and save it again as .xlsx, or save it as CSV UTF-8"
 
 
 def read_table(data: bytes, filename: str, limits: TableLimits = DEFAULT_LIMITS) -> list[list[str]]:
-    """The rows of an .xlsx workbook's first sheet, or of a CSV file (any other name)."""
-    if filename.lower().endswith(".xlsx"):
+    """The rows of an uploaded table: the first sheet of an .xlsx workbook, else a CSV file.
+
+    This is the one reader of every upload (the invitee list, the interests file). A workbook is known by
+    its name or, under another name (``lijst.csv`` that Excel saved as a workbook), by the zip signature
+    it begins with, which no text file does. Row ``n`` is ``rows[n - 1]`` and column ``c`` is
+    ``row[c - 1]``, so a caller's problems can name ``file:row:column`` as the spreadsheet numbers them.
+    """
+    if filename.lower().endswith(".xlsx") or data.startswith(_ZIP_SIGNATURE):
         return read_xlsx(data, filename, limits)
     return read_csv(data, filename, limits)
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from netwerkdag.core.event import Event, GroupDay, GroupStatus
-from netwerkdag.core.invariants import MAX_CLASHES, check_event
+from netwerkdag.core.invariants import MAX_CLASHES, check_event, plan_clashes, plan_problems
 from netwerkdag.core.network import Network, Organisation, Person, Pillar, ThemeGroup
 from netwerkdag.core.problems import Problem
 from netwerkdag.core.sessions import AudienceRule, Participant, ParticipantRole, Session, SessionKind
@@ -969,3 +969,34 @@ def test_clashes_beyond_the_limit_are_summed_up_in_one_problem() -> None:
         ("event", "sessions"),
         "most clashes come from a few sessions in the wrong block or room: fix those and check again",
     )
+
+
+# --- the clashes of a plan, structured (what the scheduler's rules read) -----------------------------------
+
+
+def test_plan_clashes_name_the_sessions_the_person_and_the_room() -> None:
+    chair = session("overleg", participants=(Participant("anna", CHAIR),))
+    guest = session("wonen", participants=(Participant("anna", GUEST),))
+    late = MappingProxyType({"anna": (Window(at("11:30"), at("12:30")),)})
+    event = make_event(sessions=(chair, guest), availability=late)
+
+    found = plan_clashes(event)
+
+    assert [(c.code, c.sessions, c.person, c.room) for c in found.all()] == [
+        ("room-double-booked", ("overleg", "wonen"), None, "zaal-1"),
+        ("person-double-booked", ("overleg", "wonen"), "anna", None),
+        ("person-unavailable", ("overleg",), "anna", None),
+        ("person-unavailable", ("wonen",), "anna", None),
+    ]
+    assert found.more is False
+    assert plan_problems(event) == [c.problem for c in found.all()]
+
+
+def test_plan_clashes_beyond_the_limit_are_counted_once() -> None:
+    sessions = tuple(session(f"overleg-{n}") for n in range(50))
+
+    found = plan_clashes(make_event(sessions=sessions))
+
+    assert len(found.overlaps) == MAX_CLASHES
+    assert found.more is True
+    assert found.overlaps[0].sessions == ("overleg-0", "overleg-1")

@@ -19,10 +19,11 @@ from test_solver import SLOT_TIMES, small_days, tiny_event, wants
 
 from netwerkdag.core.interests import derive_interests
 from netwerkdag.files.load import load_event
-from netwerkdag.scheduling import anneal, search
+from netwerkdag.scheduling import search, tuning
 from netwerkdag.scheduling.anneal import Anneal, Elsewhere
 from netwerkdag.scheduling.instance import Day, compile_day
 from netwerkdag.scheduling.model import Options, SlotModel
+from netwerkdag.scheduling.objective import Scorer, scale_of
 
 PEOPLE = [{"id": f"p{i}", "name": f"Persoon {i}", "role": "wethouder"} for i in range(3)]
 
@@ -60,7 +61,7 @@ def _walk(day: Day, seconds: float, **kwargs: Any) -> tuple[list[dict[str, int]]
     start = search.first_plan(day, options, cuts, time.monotonic() + 5.0)
     if start.status != "feasible":
         return [], None, None
-    walker = Anneal(day, start.rules, search.Scorer(day), len(day.pillar_pairs) + 1)
+    walker = Anneal(day, start.rules, Scorer(day), scale_of(day))
     plans: list[dict[str, int]] = []
     walker.walk(start.slot_of, time.monotonic() + seconds, 1, plans.append, threading.Event(), **kwargs)
     return [start.slot_of, *plans], cuts, walker
@@ -80,8 +81,8 @@ def _model_accepts(day: Day, plan: dict[str, int], cuts: Any) -> bool:
 def test_every_step_of_the_annealing_keeps_the_rules_and_counts_its_cost_right(
     tmp_path: Path, drawn: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(anneal, "HOT", 1000.0)  # hot all along: it takes most moves, uphill too
-    monkeypatch.setattr(anneal, "COLD", 1000.0)
+    monkeypatch.setattr(tuning, "HOT", 1000.0)  # hot all along: it takes most moves, uphill too
+    monkeypatch.setattr(tuning, "COLD", 1000.0)
     rooms, sessions, slots, rows = drawn
     folder = tiny_event(tmp_path, rooms=rooms, sessions=sessions, slots=slots, people=PEOPLE)
     event = load_event(folder, plan_rules=False)
@@ -96,8 +97,8 @@ def test_every_step_of_the_annealing_keeps_the_rules_and_counts_its_cost_right(
 
     if walker is None:
         return
-    scorer = search.Scorer(day)
-    scale = len(day.pillar_pairs) + 1
+    scorer = Scorer(day)
+    scale = scale_of(day)
 
     def cost(plan: dict[str, int]) -> int:
         score = scorer.score(plan)
@@ -118,7 +119,7 @@ def test_the_annealing_finds_the_plan_without_conflicts(tmp_path: Path) -> None:
 
     plans, _, _ = _walk(day, 0.5)
 
-    assert search.Scorer(day).score(plans[-1]).conflicts == 0
+    assert Scorer(day).score(plans[-1]).conflicts == 0
     assert plans[-1]["s0"] != plans[-1]["s1"]
 
 
@@ -126,7 +127,7 @@ def test_a_walk_in_a_process_of_its_own_hands_back_its_plans(tmp_path: Path) -> 
     day = _four_sessions(tmp_path)
     start = search.first_plan(day, Options(workers=1), [], time.monotonic() + 5.0)
     bad = {"s0": 0, "s1": 0, "s2": 1, "s3": 1}
-    walker = Anneal(day, start.rules, search.Scorer(day), 1)
+    walker = Anneal(day, start.rules, Scorer(day), 1)
 
     walk = Elsewhere()
     walk.start(walker, bad, time.monotonic() + 5.0, seed=3)  # its process needs seconds to start
@@ -135,13 +136,13 @@ def test_a_walk_in_a_process_of_its_own_hands_back_its_plans(tmp_path: Path) -> 
 
     assert walk.process.returncode == 0
     assert plans
-    assert search.Scorer(day).score(plans[-1]).conflicts == 0
+    assert Scorer(day).score(plans[-1]).conflicts == 0
 
 
 def test_a_walk_elsewhere_that_is_ended_early_stops(tmp_path: Path) -> None:
     day = _four_sessions(tmp_path)
     start = search.first_plan(day, Options(workers=1), [], time.monotonic() + 5.0)
-    walker = Anneal(day, start.rules, search.Scorer(day), 1)
+    walker = Anneal(day, start.rules, Scorer(day), 1)
 
     walk = Elsewhere()
     walk.start(walker, start.slot_of, time.monotonic() + 600.0, seed=3)

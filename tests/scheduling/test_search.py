@@ -15,9 +15,10 @@ from test_solver import small_days, tiny_event, wants
 
 from netwerkdag.core.interests import derive_interests
 from netwerkdag.files.load import load_event
-from netwerkdag.scheduling import search
+from netwerkdag.scheduling import search, tuning
 from netwerkdag.scheduling.instance import compile_day
 from netwerkdag.scheduling.model import Options, solve_slots
+from netwerkdag.scheduling.objective import Scorer
 from netwerkdag.scheduling.report import conflicts, weighted
 from netwerkdag.scheduling.rules import PlanView, check_plan
 from netwerkdag.scheduling.solve import schedule
@@ -75,7 +76,7 @@ def test_one_worker_finds_a_first_plan_exactly_when_the_whole_slot_model_has_one
 def test_the_big_day_search_alone_returns_plans_the_checker_accepts(
     tmp_path: Path, drawn: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search, "MAX_COLUMNS", -1)  # as if the day were too big to list its columns
+    monkeypatch.setattr(tuning, "MAX_COLUMNS", -1)  # as if the day were too big to list its columns
     event, interests = _day(tmp_path, drawn)
 
     result = schedule(event, interests, Options(time_limit=1.0))
@@ -105,7 +106,7 @@ def _four_sessions(tmp_path: Path) -> Any:
 
 def test_the_scorer_counts_as_the_report_does(tmp_path: Path) -> None:
     day = _four_sessions(tmp_path)
-    scorer = search.Scorer(day)
+    scorer = Scorer(day)
 
     as_in_file = {"s0": 0, "s1": 0, "s2": 1, "s3": 1}
     apart = {"s0": 0, "s1": 1, "s2": 0, "s3": 1}
@@ -116,7 +117,7 @@ def test_the_scorer_counts_as_the_report_does(tmp_path: Path) -> None:
 
 def test_the_plan_kept_never_gets_worse(tmp_path: Path) -> None:
     day = _four_sessions(tmp_path)
-    scorer = search.Scorer(day)
+    scorer = Scorer(day)
     apart = {"s0": 0, "s1": 1, "s2": 0, "s3": 1}
     incumbent = search.Incumbent(day, scorer, apart, None)
 
@@ -156,7 +157,7 @@ def test_a_small_day_is_proven_optimal_and_reports_the_bound(tmp_path: Path) -> 
 def test_a_big_day_search_with_one_or_three_workers_keeps_the_rules(
     tmp_path: Path, workers: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search, "MAX_COLUMNS", -1)  # the annealing; with 3 workers also the prover
+    monkeypatch.setattr(tuning, "MAX_COLUMNS", -1)  # the annealing; with 3 workers also the prover
     day = _four_sessions(tmp_path)
 
     found = search.search(day, Options(time_limit=3.0, workers=workers))

@@ -18,10 +18,11 @@ from test_solver import tiny_event, wants
 
 from netwerkdag.core.interests import derive_interests
 from netwerkdag.files.load import load_event
-from netwerkdag.scheduling import search, tabu
+from netwerkdag.scheduling import search, tabu, tuning
 from netwerkdag.scheduling.anneal import Anneal
 from netwerkdag.scheduling.instance import Day, compile_day
 from netwerkdag.scheduling.model import Options
+from netwerkdag.scheduling.objective import Scorer, scale_of
 
 
 @st.composite
@@ -61,7 +62,7 @@ def _start(day: Day) -> tuple[dict[str, int], Any, Anneal] | None:
     start = search.first_plan(day, Options(time_limit=5.0, workers=1), cuts, time.monotonic() + 5.0)
     if start.status != "feasible":
         return None
-    return start.slot_of, cuts, Anneal(day, start.rules, search.Scorer(day), len(day.pillar_pairs) + 1)
+    return start.slot_of, cuts, Anneal(day, start.rules, Scorer(day), scale_of(day))
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -69,8 +70,8 @@ def _start(day: Day) -> tuple[dict[str, int], Any, Anneal] | None:
 def test_every_step_of_the_tabu_search_keeps_the_rules_and_counts_its_cost_right(
     tmp_path: Path, drawn: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(tabu, "STALL", 0)  # a kick after every step that finds nothing better
-    monkeypatch.setattr(tabu, "TENURE", 1)
+    monkeypatch.setattr(tuning, "TABU_STALL", 0)  # a kick after every step that finds nothing better
+    monkeypatch.setattr(tuning, "TABU_TENURE", 1)
     rooms, sessions, slots, rows = drawn
     folder = tiny_event(tmp_path, rooms=rooms, sessions=sessions, slots=slots, people=PEOPLE)
     event = load_event(folder, plan_rules=False)
@@ -80,8 +81,8 @@ def test_every_step_of_the_tabu_search_keeps_the_rules_and_counts_its_cost_right
     assert started is not None
     slot_of, cuts, rules = started
     assume(tabu.applies(rules))
-    scorer = search.Scorer(day)
-    scale = len(day.pillar_pairs) + 1
+    scorer = Scorer(day)
+    scale = scale_of(day)
 
     def cost(plan: dict[str, int]) -> int:
         score = scorer.score(plan)
@@ -123,7 +124,7 @@ def test_the_tabu_search_finds_the_plan_without_conflicts(tmp_path: Path) -> Non
     )
 
     found = dict(zip(rules.ids, best, strict=True))
-    assert search.Scorer(day).score(found).conflicts == 0
+    assert Scorer(day).score(found).conflicts == 0
     assert plans
     assert plans[-1] == best
 

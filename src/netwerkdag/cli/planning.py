@@ -5,22 +5,27 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from netwerkdag.cli.app import EXIT_USER_ERROR, PathArg, app, err, guarded, out, report, visible
+from netwerkdag.cli.common import EXIT_USER_ERROR, PathArg, app, err, guarded, out, report, visible
 from netwerkdag.core.event import Event
 from netwerkdag.core.interests import Interests, derive_interests
+from netwerkdag.scheduling.objective import SolveStatus
+
+if TYPE_CHECKING:
+    from netwerkdag.scheduling.solve import Result
 
 InterestsOption = Annotated[
     Path | None,
     typer.Option(
         "--interests",
-        help="CSV with header person,session[,weight]; adds to the interests the network implies.",
+        help="CSV (, or ;) or .xlsx with header person,session[,weight]; adds to the interests the network "
+        "implies.",
         show_default=False,
     ),
 ]
@@ -131,18 +136,6 @@ def check(path: PathArg, interests: InterestsOption = None, as_json: JsonOption 
         raise typer.Exit(EXIT_USER_ERROR)
 
 
-def _result_json(result: Any) -> dict[str, Any]:
-    return {
-        "status": result.status,
-        "objective": result.objective,
-        "conflicts": result.conflict_pairs,
-        "bound": result.bound,
-        "gap": None if result.gap is None else round(result.gap, 6),
-        "wall_s": round(result.wall_s, 3),
-        "moved": list(result.moved),
-    }
-
-
 @app.command()
 def schedule(
     path: PathArg,
@@ -169,16 +162,19 @@ def schedule(
     """Place the movable sessions so that the fewest people must choose between two sessions they want.
 
     Pinned parts stay. The plan is written back as an event file with -o; the summary shows the proven
-    bound. With --json: one object {status, objective, conflicts, bound, gap, wall_s, moved}.
+    bound. With --json: one object {status, objective, conflicts, bound, gap, wall_s, moved, explanation,
+    violations}; status is optimal, feasible, infeasible (proven: no plan keeps every rule) or unknown (no
+    plan found in the time given, nothing proven).
     """
     from netwerkdag.scheduling.model import Options
     from netwerkdag.scheduling.plan import placements
+    from netwerkdag.scheduling.solve import result_dict
     from netwerkdag.scheduling.solve import schedule as run
 
     event = _load_plan(path)
     wanted = _interests(event, interests)
     previous = placements(_load_plan(repair_from)) if repair_from is not None else None
-    options = Options(time_limit, workers, seed, repair_from=previous)
+    options = Options(time_limit=time_limit, workers=workers, seed=seed, repair_from=previous)
     best: dict[str, float] = {}
 
     def view() -> Text:
@@ -207,21 +203,25 @@ def schedule(
         written = guarded(lambda: write_plan(path, event, result.event, output))  # type: ignore[arg-type]
         err.print(f"wrote {', '.join(visible(str(p)) for p in written)}")
     if as_json:
-        sys.stdout.write(json.dumps(_result_json(result)) + "\n")
+        sys.stdout.write(json.dumps(result_dict(result)) + "\n")
     else:
-        _print_summary(result, event)
-    if result.status == "infeasible":
+        _print_summary(result)
+    if result.status is SolveStatus.INFEASIBLE:
         raise typer.Exit(EXIT_USER_ERROR)
 
 
-def _print_summary(result: Any, before: Event) -> None:
-    if result.status == "infeasible":
-        out.print("No plan satisfies every rule. These rules clash:")
+def _print_summary(result: Result) -> None:
+    """The plan as a table and its figures; or why there is none, in the same status as the JSON."""
+    if result.status is SolveStatus.INFEASIBLE:
+        out.print("No plan satisfies every rule (status infeasible). These rules clash:")
         for sentence in result.explanation:
             out.print(Text(f"  - {visible(sentence)}"))
         return
     if result.event is None:
-        out.print(f"No plan found within the time limit (status {result.status}); give it more --time-limit.")
+        out.print(
+            f"No plan found within the time limit, and no clash of rules proven (status {result.status}); "
+            "give it more --time-limit."
+        )
         return
     from netwerkdag.scheduling.report import room_loads
 

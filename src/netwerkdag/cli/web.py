@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from netwerkdag.cli.app import EXIT_USER_ERROR, app, err, guarded, out, user_errors
+from netwerkdag.cli.common import EXIT_USER_ERROR, app, err, guarded, out, user_errors
 from netwerkdag.core.problems import NetwerkdagError, Problem
 
 

@@ -19,11 +19,14 @@ from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from datetime import date, datetime
 from itertools import islice
+from typing import TypeVar
 
 from netwerkdag.core.event import Event, GroupStatus
 from netwerkdag.core.problems import Path, Problem
 from netwerkdag.core.sessions import PRESENT_ROLES, Session, SessionKind
 from netwerkdag.core.timegrid import Block, BlockKind, exists_on_clock, skipped_span
+
+_T = TypeVar("_T")
 
 
 def _hhmm(value: object) -> str:
@@ -517,20 +520,61 @@ def _too_many_clashes(path: Path) -> Problem:
 def _capped(found: Iterator[tuple[tuple[int, ...], Problem]], path: Path) -> list[Problem]:
     """At most `MAX_CLASHES` problems from `found`, in the order of their keys (file order), and a last
     problem that says so when there were more."""
+    listed, more = _first_in_order(found)
+    return listed + ([_too_many_clashes(path)] if more else [])
+
+
+def _first_in_order(found: Iterator[tuple[tuple[int, ...], _T]]) -> tuple[list[_T], bool]:
+    """At most `MAX_CLASHES` values from `found` in the order of their keys, and whether there were more."""
     first = list(islice(found, MAX_CLASHES + 1))
-    listed = [problem for _, problem in sorted(first[:MAX_CLASHES], key=lambda item: item[0])]
-    return listed + ([_too_many_clashes(path)] if len(first) > MAX_CLASHES else [])
+    listed = [value for _, value in sorted(first[:MAX_CLASHES], key=lambda item: item[0])]
+    return listed, len(first) > MAX_CLASHES
 
 
-def _room_clash(a: Session, b: Session, j: int, where: str) -> Problem:
-    return Problem(
+@dataclass(frozen=True, slots=True)
+class PlanClash:
+    """A rule of a plan broken by a pair of sessions, or by one session and a person's availability: the
+    rule's code, who and what it concerns, and the problem as the file validation words it. The
+    scheduler's checker reads the structured fields; `plan_problems` gives the problems."""
+
+    code: str  # room-double-booked | person-double-booked | person-unavailable
+    sessions: tuple[str, ...]
+    problem: Problem
+    person: str | None = None
+    #: The room both sessions are in; None when one of them takes the whole venue.
+    room: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanClashes:
+    """Every `PlanClash` of an event, in file order."""
+
+    #: Rooms and people in two places at once, at most `MAX_CLASHES`.
+    overlaps: tuple[PlanClash, ...]
+    #: Whether there were more overlaps than `overlaps` lists.
+    more: bool
+    #: People with a part outside their availability.
+    unavailable: tuple[PlanClash, ...]
+
+    def all(self) -> tuple[PlanClash, ...]:
+        return self.overlaps + self.unavailable
+
+    def problems(self) -> list[Problem]:
+        """The clashes as problems, with one that sums up the overlaps left out."""
+        more = [_too_many_clashes(("event", "sessions"))] if self.more else []
+        return [c.problem for c in self.overlaps] + more + [c.problem for c in self.unavailable]
+
+
+def _room_clash(a: Session, b: Session, j: int, room: str) -> PlanClash:
+    problem = Problem(
         "room-double-booked",
-        f"sessions '{a.id}' and '{b.id}' are both in {where} at "
+        f"sessions '{a.id}' and '{b.id}' are both in room '{room}' at "
         f"{_hhmm(max(a.start, b.start))}-{_hhmm(min(a.end, b.end))}",
         ("event", "sessions", j, "room"),
         "move one of them, mark the room `shared: true`, or list them in `combined_with`",
         sessions=(a.id, b.id),
     )
+    return PlanClash("room-double-booked", (a.id, b.id), problem, room=room)
 
 
 def _in_shared_room(event: Event, session: Session) -> bool:
@@ -539,7 +583,7 @@ def _in_shared_room(event: Event, session: Session) -> bool:
 
 def _clashes(
     event: Event, ids: _Ids, sessions: list[IndexedSession]
-) -> Iterator[tuple[tuple[int, ...], Problem]]:
+) -> Iterator[tuple[tuple[int, ...], PlanClash]]:
     """Every clash of a room or a person between two sessions that are not combined, keyed so that sorting
     gives file order: by the pair, a room before its people. A session takes its room; a venue-wide one
     takes every room but shared ones, and an all-day session clashes only with its own room. A shared room
@@ -559,7 +603,7 @@ def _clashes(
         for i, j in _overlapping((i, s.start, s.end) for i, s in in_room):
             a, b = by_index[i], by_index[j]
             if not _combined(a, b):
-                yield (i, j, 0, 0), _room_clash(a, b, j, f"room '{room}'")
+                yield (i, j, 0, 0), _room_clash(a, b, j, room)
     not_all_day = [(i, s) for i, s in sessions if not s.all_day and not ids.left_out_room(s)]
     for i, j in _venue_wide_pairs(not_all_day):
         a, b = by_index[i], by_index[j]
@@ -567,18 +611,16 @@ def _clashes(
         if same_room or _combined(a, b) or _in_shared_room(event, a) or _in_shared_room(event, b):
             continue
         takes = "both take" if a.venue_wide and b.venue_wide else "one takes"
-        yield (
-            (i, j, 0, 0),
-            Problem(
-                "room-double-booked",
-                f"sessions '{a.id}' and '{b.id}' overlap at {_hhmm(max(a.start, b.start))}-"
-                f"{_hhmm(min(a.end, b.end))}, and {takes} the whole venue",
-                ("event", "sessions", j, "venue_wide" if b.venue_wide else "room"),
-                "a venue-wide part takes every room but shared ones: move one of them, or list them in "
-                "`combined_with`",
-                sessions=(a.id, b.id),
-            ),
+        problem = Problem(
+            "room-double-booked",
+            f"sessions '{a.id}' and '{b.id}' overlap at {_hhmm(max(a.start, b.start))}-"
+            f"{_hhmm(min(a.end, b.end))}, and {takes} the whole venue",
+            ("event", "sessions", j, "venue_wide" if b.venue_wide else "room"),
+            "a venue-wide part takes every room but shared ones: move one of them, or list them in "
+            "`combined_with`",
+            sessions=(a.id, b.id),
         )
+        yield (i, j, 0, 0), PlanClash("room-double-booked", (a.id, b.id), problem)
     for person, with_part in people.items():
         for i, j in _overlapping((i, s.start, s.end) for i, s in with_part.items()):
             a, b = by_index[i], by_index[j]
@@ -586,19 +628,17 @@ def _clashes(
                 continue
             for k, part in enumerate(b.participants):
                 if part.person == person and part.role in PRESENT_ROLES:
-                    yield (
-                        (i, j, 1, k),
-                        Problem(
-                            "person-double-booked",
-                            f"'{part.person}' has a part in both '{a.id}' and '{b.id}', which overlap",
-                            ("event", "sessions", j, "participants", k, "person"),
-                            "a chair, speaker or guest can be in one session at a time",
-                            sessions=(a.id, b.id),
-                        ),
+                    problem = Problem(
+                        "person-double-booked",
+                        f"'{part.person}' has a part in both '{a.id}' and '{b.id}', which overlap",
+                        ("event", "sessions", j, "participants", k, "person"),
+                        "a chair, speaker or guest can be in one session at a time",
+                        sessions=(a.id, b.id),
                     )
+                    yield (i, j, 1, k), PlanClash("person-double-booked", (a.id, b.id), problem, person)
 
 
-def _check_rooms_and_people(event: Event, ids: _Ids) -> list[Problem]:
+def _plan_clashes(event: Event, ids: _Ids) -> PlanClashes:
     sessions = [(i, s) for i, s in enumerate(event.sessions) if _timed(event, ids, s)]
     several_days = len(event.days) > 1
 
@@ -607,7 +647,8 @@ def _check_rooms_and_people(event: Event, ids: _Ids) -> list[Problem]:
             return f"{moment.strftime('%Y-%m-%d')} {_hhmm(moment)}"
         return _hhmm(moment)
 
-    problems = _capped(_clashes(event, ids, sessions), ("event", "sessions"))
+    overlaps, more = _first_in_order(_clashes(event, ids, sessions))
+    unavailable: list[PlanClash] = []
     for i, s in sessions:
         for k, part in enumerate(s.participants):
             windows = event.availability.get(part.person)
@@ -615,17 +656,16 @@ def _check_rooms_and_people(event: Event, ids: _Ids) -> list[Problem]:
                 continue
             if not any(w.contains(s.start, s.end) for w in windows):
                 shown = ", ".join(f"{dated(w.start)}-{_hhmm(w.end)}" for w in windows)
-                problems.append(
-                    Problem(
-                        "person-unavailable",
-                        f"'{part.person}' is available only {shown}, but session '{s.id}' runs "
-                        f"{dated(s.start)}-{_hhmm(s.end)}",
-                        ("event", "sessions", i, "participants", k, "person"),
-                        "give the session its own start/end inside the availability, or move it",
-                        sessions=(s.id,),
-                    )
+                problem = Problem(
+                    "person-unavailable",
+                    f"'{part.person}' is available only {shown}, but session '{s.id}' runs "
+                    f"{dated(s.start)}-{_hhmm(s.end)}",
+                    ("event", "sessions", i, "participants", k, "person"),
+                    "give the session its own start/end inside the availability, or move it",
+                    sessions=(s.id,),
                 )
-    return problems
+                unavailable.append(PlanClash("person-unavailable", (s.id,), problem, part.person))
+    return PlanClashes(tuple(overlaps), more, tuple(unavailable))
 
 
 def _check_availability(event: Event, ids: _Ids) -> list[Problem]:
@@ -766,11 +806,16 @@ def _check_group_days(event: Event, ids: _Ids) -> list[Problem]:
     return problems
 
 
+def plan_clashes(event: Event, left_out: LeftOut = NOTHING_LEFT_OUT) -> PlanClashes:
+    """The rules of a plan that the invariants share with the scheduler's checker, broken: a room or a
+    person in two places at once, a person with a part outside their availability. The problems' paths
+    point into the event as built; `plan_problems` gives them as paths into the document."""
+    return _plan_clashes(event, _Ids.of(event, left_out))
+
+
 def plan_problems(event: Event, left_out: LeftOut = NOTHING_LEFT_OUT) -> list[Problem]:
-    """The rules of a plan that the invariants share with the scheduler's checker: a room or a person in
-    two places at once, a person with a part outside their availability."""
-    ids = _Ids.of(event, left_out)
-    return _in_document(_check_rooms_and_people(event, ids), left_out)
+    """`plan_clashes` as problems of the file."""
+    return _in_document(plan_clashes(event, left_out).problems(), left_out)
 
 
 def check_event(
@@ -796,7 +841,7 @@ def check_event(
         problems += _check_session_times(event, ids, i, session)
     problems += _check_combined(event)
     if plan_rules:
-        problems += _check_rooms_and_people(event, ids)
+        problems += _plan_clashes(event, ids).problems()
     problems += _check_availability(event, ids)
     problems += _check_group_days(event, ids)
     return _in_document(problems, left_out)

@@ -11,9 +11,9 @@ Python); this module turns the rules into the kernel's arrays and drives the wal
 A move is taken only when it keeps every rule the slot model posts (`SlotModel.apart`, `.limits`,
 `.order` and the allowed slots), so every plan this finds is one the model allows. Uphill moves are
 taken with the probability exp(-delta / temperature), the temperature falling geometrically over the
-time given from about one conflict to 0.3 of one (`HOT`, `COLD`). The walk ends warm; its last part
-(`TABU_SHARE`) goes to a tabu search over swaps from the best plan (`tabu.py`), or, on a day where that
-does not apply, to the moves and swaps that still lower the cost (`kernel.descend`).
+time given from about one conflict to 0.3 of one (`tuning.HOT`, `tuning.COLD`). The walk ends warm; its
+last part (`tuning.TABU_SHARE`) goes to a tabu search over swaps from the best plan (`tabu.py`), or, on a
+day where that does not apply, to the moves and swaps that still lower the cost (`kernel.descend`).
 
 A proposal moves the costlier of two sessions drawn at random (what it costs where it is now): on the
 generated M day, eight single walks of 60 s gave 326-345, median 333, against 330-357, median 336, for
@@ -32,46 +32,22 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from netwerkdag.scheduling import kernel, tabu
+from netwerkdag.scheduling import kernel, tabu, tuning
+from netwerkdag.scheduling.tabu import Stop
 
 if TYPE_CHECKING:  # only for types: a walk in its own process then starts without OR-Tools
     from netwerkdag.scheduling.instance import Day, Item
     from netwerkdag.scheduling.model import SlotModel
-    from netwerkdag.scheduling.search import Scorer
+    from netwerkdag.scheduling.objective import Scorer
 
-#: The temperature falls geometrically from HOT to COLD over the time given, in units of the median pair
-#: weight. Measured with the compiled steps (2026-12-02, decision 0006): single 60-s walks ending at 0.3
-#: gave L 317 and 330 against 376 and 395 ending at 0.5, and M 327 and 327 against 330 and 327.
-HOT = 1.0
-COLD = 0.3
-#: The share of proposals that swap two sessions rather than move one (a full day only allows swaps).
-SWAPS = 0.5
-#: Proposals between two looks at the clock: the first batch, then as many as take about BATCH_SECONDS.
-FIRST_BATCH = 2_000
-MAX_BATCH = 5_000_000
-BATCH_SECONDS = 0.01
 #: Minutes from the first window of the day: a slot a session cannot take gets an empty window.
 _NO_WINDOW = 1 << 40
-#: The end of the time given, at most `POLISH_SECONDS` and `POLISH_SHARE` of it, takes every move and swap
-#: that still lowers the cost (the walk ends warm: this gained up to 19 conflicts on M).
-POLISH_SECONDS = 1.0
-POLISH_SHARE = 0.05
-#: On a day where the tabu search applies (`tabu.applies`), it takes this share of the time given, after
-#: the annealing (`tabu.py` has the figures).
-TABU_SHARE = 0.2
-#: A new best plan is handed on at most this often (scoring it and checking its rooms takes a while).
-REPORT_SECONDS = 0.25
-
 
 Array = Any  # a numpy array of the kernel's
-
-
-class Stop(Protocol):
-    def is_set(self) -> bool: ...
 
 
 class Anneal:
@@ -128,16 +104,13 @@ class Anneal:
             if windows and max(w.start for w in windows) >= min(w.end for w in windows):
                 self.ragged.add(t)
         self.fixed = [[0] * slots for _ in range(n)]
-        for item_id, window, w in scorer.fixed_terms:
-            k = index[item_id]
-            for t, own in items[k].windows.items():
-                if own.overlaps(window):
-                    self.fixed[k][t] += w * scale
+        for (item_id, t), w in scorer.fixed_costs().items():
+            self.fixed[index[item_id]][t] += w * scale
 
         self.rules = self._as_arrays(items)
 
     def _as_arrays(self, items: list[Item]) -> kernel.Rules:
-        """The rules and weights as the arrays `kernel.py` takes (its docstring lists them)."""
+        """The rules and weights as the arrays `kernel.py` takes."""
         n, slots = len(self.ids), self.slots
 
         def rows(lists: Sequence[Sequence[int]]) -> tuple[Array, Array]:
@@ -164,21 +137,35 @@ class Anneal:
                 end[k, t] = (window.end - origin) // timedelta(minutes=1)
         ragged = np.zeros(slots, dtype=np.bool_)
         ragged[sorted(self.ragged)] = True
-        return (
-            movable,
-            *rows(self.allowed),
-            allowed,
-            weight,
-            *rows([self.apart[i].get(t, []) for i in range(n) for t in range(slots)]),
-            *rows([self.limits_of[i].get(t, []) for i in range(n) for t in range(slots)]),
-            np.array(self.limit or [0], dtype=np.int64),
-            start,
-            end,
-            *rows(self.later_than),
-            *rows(self.earlier_than),
-            *rows([[j for j, _ in self.neighbours[i]] for i in range(n)]),
-            np.array([w for i in range(n) for _, w in self.neighbours[i]] or [0], dtype=np.int64),
-            ragged,
+        slots_ptr, slots_idx = rows(self.allowed)
+        apart_ptr, apart_idx = rows([self.apart[i].get(t, []) for i in range(n) for t in range(slots)])
+        limits_ptr, limits_idx = rows([self.limits_of[i].get(t, []) for i in range(n) for t in range(slots)])
+        after_ptr, after_idx = rows(self.later_than)
+        before_ptr, before_idx = rows(self.earlier_than)
+        pairs_ptr, pairs_idx = rows([[j for j, _ in self.neighbours[i]] for i in range(n)])
+        return kernel.Rules(
+            movable=movable,
+            slots_ptr=slots_ptr,
+            slots_idx=slots_idx,
+            allowed=allowed,
+            weight=weight,
+            apart_ptr=apart_ptr,
+            apart_idx=apart_idx,
+            limits_ptr=limits_ptr,
+            limits_idx=limits_idx,
+            limit=np.array(self.limit or [0], dtype=np.int64),
+            start=start,
+            end=end,
+            after_ptr=after_ptr,
+            after_idx=after_idx,
+            before_ptr=before_ptr,
+            before_idx=before_idx,
+            pairs_ptr=pairs_ptr,
+            pairs_idx=pairs_idx,
+            pairs_weight=np.array(
+                [w for i in range(n) for _, w in self.neighbours[i]] or [0], dtype=np.int64
+            ),
+            ragged=ragged,
         )
 
     def state(self, at: Sequence[int]) -> kernel.State:
@@ -198,7 +185,7 @@ class Anneal:
             place_of[i] = size[t]
             size[t] += 1
         gain = np.array(self.fixed, dtype=np.int64).reshape(n, slots)
-        state = (placed, count, gain, members, size, place_of, placed.copy())
+        state = kernel.State(placed, count, gain, members, size, place_of, placed.copy())
         kernel.fill_gain(state, self.rules)
         return state
 
@@ -213,13 +200,13 @@ class Anneal:
     ) -> None:
         """Anneal from `slot_of` until the deadline or `stop`, cooling once over the time, then the tabu
         search or the polish; `better(plan)` gets the best plan whenever it improved, at most every
-        `REPORT_SECONDS`, and at the end. `watch(slots, cost)`, for tests, sees every step: the slot of each
-        session in the order of `ids`, and the cost against the start in the units of the weights."""
+        `tuning.REPORT_SECONDS`, and at the end. `watch(slots, cost)`, for tests, sees every step: the slot
+        of each session in the order of `ids`, and the cost against the start in the units of the weights."""
         kernel.warm()  # compiled before the clock starts (from numba's cache after the first time)
         n = len(self.ids)
         state = self.state([slot_of[i] for i in self.ids])
-        at, best_at = state[0], state[6]
-        movable = len(self.rules[0])
+        at, best_at = state.at, state.best_at
+        movable = len(self.rules.movable)
         if not movable:
             return
         kernel.seed(seed)
@@ -228,21 +215,21 @@ class Anneal:
             return {self.ids[k]: int(slots[k]) for k in range(n)}
 
         cost = best_cost = reported = 0  # against the plan it started from: only differences count
-        hot = HOT * self.unit
-        cold = COLD * self.unit
-        batch = 1 if watch is not None else FIRST_BATCH
+        hot = tuning.HOT * self.unit
+        cold = tuning.COLD * self.unit
+        batch = 1 if watch is not None else tuning.ANNEAL_FIRST_BATCH
         started = last_report = time.monotonic()
         searcher = tabu.Tabu(self) if tabu.applies(self) else None
         given = max(0.0, deadline - started)
         if searcher is not None:
-            polish_at = deadline - TABU_SHARE * given
+            polish_at = deadline - tuning.TABU_SHARE * given
         else:
-            polish_at = deadline - min(POLISH_SECONDS, POLISH_SHARE * given)
+            polish_at = deadline - min(tuning.POLISH_SECONDS, tuning.POLISH_SHARE * given)
         span = max(1e-3, polish_at - started)
         while True:
             now = time.monotonic()
             done = now >= polish_at or stop.is_set()
-            if best_cost < reported and (done or now - last_report >= REPORT_SECONDS):
+            if best_cost < reported and (done or now - last_report >= tuning.REPORT_SECONDS):
                 reported, last_report = best_cost, now
                 better(plan(best_at))
             if done:
@@ -259,14 +246,15 @@ class Anneal:
                 return
             temperature = hot * (cold / hot) ** ((now - started) / span)
             cost, best_cost, taken = kernel.steps(
-                batch, temperature, SWAPS, cost, best_cost, state, self.rules
+                batch, temperature, tuning.SWAPS, cost, best_cost, state, self.rules
             )
             if watch is not None:
                 if taken:
                     watch([int(t) for t in at], int(cost))
             else:
                 took = time.monotonic() - now
-                batch = int(min(MAX_BATCH, max(FIRST_BATCH, batch * BATCH_SECONDS / max(took, 1e-6))))
+                wanted = batch * tuning.BATCH_SECONDS / max(took, 1e-6)
+                batch = int(min(tuning.ANNEAL_MAX_BATCH, max(tuning.ANNEAL_FIRST_BATCH, wanted)))
 
 
 class _Never:

@@ -9,13 +9,12 @@ choice is strong (on the generated S day it is within 1 of the optimum), and it 
 bound: a column whose reduced cost exceeds the gap between the best plan known and the bound cannot be
 part of any better plan. CP-SAT then solves the few columns that remain, exactly.
 
-This only pays while the columns can be listed: `count_columns` says how many there would be, and
-`search.py` uses it for days under `MAX_COLUMNS`.
+This only pays while the columns can be listed: `Columns.count` says how many there would be at most, and
+`search.py` uses it for days under `tuning.MAX_COLUMNS`.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,20 +23,15 @@ from math import comb
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
+from netwerkdag.scheduling import objective, tuning
 from netwerkdag.scheduling.instance import Day, present_people
-
-#: Above this many columns the day is left to the neighbourhood search and the core-based bound.
-MAX_COLUMNS = 60_000
-#: Column generation: the cheapest columns of each slot to start from, and how many enter per round.
-POOL_PER_SLOT = 200
-ENTERING_PER_ROUND = 400
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
     slot: int
     items: tuple[str, ...]
-    cost: int  # scale x conflicts + pillar pairs
+    cost: int  # in the model's units (`objective.in_units`): scale x conflicts + pillar pairs
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +108,10 @@ class Columns:
                 if people[a] & people[b] or sb.id in sa.not_parallel_with or sa.id in sb.not_parallel_with:
                     clash[a].add(b)  # person-double-booked, not-parallel
                     continue
-                price = wanted.get(ids[b], 0) * scale + ((ids[a], ids[b]) in spread)
+                price = objective.in_units(wanted.get(ids[b], 0), (ids[a], ids[b]) in spread, scale)
                 if price:
                     cost[a][b] = price
-        own = [fixed.get((ids[a], t), 0) * scale for a in range(n)]
+        own = [objective.in_units(fixed.get((ids[a], t), 0), 0, scale) for a in range(n)]
         least, most = self.least[t], self.capacity[t]
         counts = [0] * len(families)
         chosen: list[int] = []
@@ -161,7 +155,7 @@ def _relaxation(day: Day, columns: list[Column], start: Sequence[int]) -> tuple[
         by_slot[c.slot].append(k)
     pool = set(start)
     for ks in by_slot:
-        pool.update(sorted(ks, key=lambda k: columns[k].cost)[:POOL_PER_SLOT])
+        pool.update(sorted(ks, key=lambda k: columns[k].cost)[: tuning.POOL_PER_SLOT])
     while True:
         lp = pywraplp.Solver.CreateSolver("GLOP")
         if lp is None:  # pragma: no cover - GLOP ships with OR-Tools
@@ -187,7 +181,7 @@ def _relaxation(day: Day, columns: list[Column], start: Sequence[int]) -> tuple[
         entering.sort(key=reduced.__getitem__)
         if not entering:
             return objective.Value(), reduced
-        pool.update(entering[:ENTERING_PER_ROUND])
+        pool.update(entering[: tuning.ENTERING_PER_ROUND])
 
 
 def solve_exact(
@@ -260,8 +254,3 @@ def solve_exact(
     if status == cp_model.OPTIMAL:
         return Exact(solver.objective_value, slot_of, True)
     return Exact(max(bound, solver.best_objective_bound), slot_of, False)
-
-
-def ceil_conflicts(bound: float, scale: int) -> int:
-    """A bound in the model's units (scale x conflicts + pillar pairs) as a bound on conflicts."""
-    return max(0, math.ceil((bound - 1e-6 - scale + 1) / scale))

@@ -6,35 +6,65 @@ module docstring of `anneal.py` describes: move the costlier of two sessions dra
 slot it may take, or swap it with a session there, and take that when every rule allows it and, uphill,
 with probability exp(-delta / temperature).
 
-Rules (in this order in the tuple):
-    movable       sessions with more than one slot
-    al_ptr, al_idx the slots each session may take (compressed rows)
-    allowed       n x slots, True where session i may take slot t
-    weight        n x n, the pair weights (scaled, pillar pairs included)
-    ap_ptr, ap_idx per (i, t) at i * slots + t: the sessions that may not share slot t with i
-    lo_ptr, lo_idx per (i, t): the room limits of slot t that count i
-    limit         per room limit, how many sessions it allows
-    start, end    n x slots, the minutes session i starts and ends in slot t (an empty window elsewhere)
-    lt_ptr, lt_idx per i: the sessions i must start after
-    et_ptr, et_idx per i: the sessions that must start after i
-    nb_ptr, nb_idx, nb_w per i: its pairs with a weight, and the weights
-    ragged        per slot, True where two windows in it may miss each other
-
-State: at (the slot of each session), count (per limit), gain (n x slots: what i would cost in slot t),
-members (slots x n, the sessions in each slot in its first `size` places), size, place_of (where i sits
-in its slot's row), best_at.
+`Rules` and `State` are named tuples of numpy arrays (numba compiles access by name as it does by
+position); their fields say what each array holds.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numba import njit
 
-Rules = tuple[Any, ...]
-State = tuple[Any, ...]
+Array = Any  # a numpy array (numba types it by its dtype and dimensions)
+
+
+class Rules(NamedTuple):
+    """The slot model's rules and the objective's weights as arrays; n sessions, `slots` slots. A pair
+    `x_ptr`, `x_idx` is a list per row in compressed form: row r holds ``x_idx[x_ptr[r]:x_ptr[r + 1]]``."""
+
+    movable: Array  # the sessions with more than one slot
+    slots_ptr: Array  # per session: the slots it may take
+    slots_idx: Array
+    allowed: Array  # n x slots, True where session i may take slot t
+    weight: Array  # n x n, the pair weights (scaled, pillar pairs included)
+    apart_ptr: Array  # per (i, t), row i * slots + t: the sessions that may not share slot t with i
+    apart_idx: Array
+    limits_ptr: Array  # per (i, t), row i * slots + t: the room limits of slot t that count i
+    limits_idx: Array
+    limit: Array  # per room limit, how many sessions it allows
+    start: Array  # n x slots, the minute session i starts in slot t (an empty window where it cannot)
+    end: Array  # n x slots, the minute it ends
+    after_ptr: Array  # per session i: the sessions i must start after
+    after_idx: Array
+    before_ptr: Array  # per session i: the sessions that must start after i
+    before_idx: Array
+    pairs_ptr: Array  # per session: the sessions it forms a pair with a weight with
+    pairs_idx: Array
+    pairs_weight: Array  # the weight of each of those pairs, beside `pairs_idx`
+    ragged: Array  # per slot, True where two windows in it may miss each other
+
+
+class State(NamedTuple):
+    """A plan as arrays, kept up to date step by step."""
+
+    at: Array  # the slot of each session
+    count: Array  # per room limit, the sessions it counts now
+    gain: Array  # n x slots: what session i would cost in slot t
+    members: Array  # slots x n: the sessions in each slot, in the first `size[t]` places of its row
+    size: Array  # per slot, how many sessions it holds
+    place_of: Array  # where session i sits in its slot's row of `members`
+    best_at: Array  # the best plan of the walk so far
+
+
+class TabuSettings(NamedTuple):
+    """The tabu search's settings (`tuning.TABU_TENURE`, `TABU_STALL`, `TABU_KICK`)."""
+
+    tenure: int
+    stall: int
+    kick: int
 
 
 @njit(cache=True)
@@ -45,17 +75,23 @@ def seed(value: int) -> None:
 
 @njit(cache=True)
 def _overlap(i: int, j: int, t: int, rules: Rules) -> bool:
-    start, end = rules[10], rules[11]
+    start, end = rules.start, rules.end
     return bool(start[i, t] < end[j, t] and start[j, t] < end[i, t])
 
 
 @njit(cache=True)
 def may_enter(i: int, t: int, leaving: int, at: Any, count: Any, rules: Rules) -> bool:
     """May i take slot t (with `leaving` leaving it, -1 for none) under every rule?"""
-    slots = rules[3].shape[1]
-    ap_ptr, ap_idx, lo_ptr, lo_idx, limit = rules[5], rules[6], rules[7], rules[8], rules[9]
-    start, end = rules[10], rules[11]
-    lt_ptr, lt_idx, et_ptr, et_idx = rules[12], rules[13], rules[14], rules[15]
+    slots = rules.allowed.shape[1]
+    ap_ptr, ap_idx, lo_ptr, lo_idx, limit = (
+        rules.apart_ptr,
+        rules.apart_idx,
+        rules.limits_ptr,
+        rules.limits_idx,
+        rules.limit,
+    )
+    start, end = rules.start, rules.end
+    lt_ptr, lt_idx, et_ptr, et_idx = rules.after_ptr, rules.after_idx, rules.before_ptr, rules.before_idx
     key = i * slots + t
     for q in range(ap_ptr[key], ap_ptr[key + 1]):
         j = ap_idx[q]
@@ -90,8 +126,8 @@ def may_swap(i: int, j: int, at: Any, count: Any, rules: Rules) -> bool:
     a, b = at[i], at[j]
     if not (may_enter(i, b, j, at, count, rules) and may_enter(j, a, i, at, count, rules)):
         return False
-    start, end = rules[10], rules[11]
-    lt_ptr, lt_idx = rules[12], rules[13]
+    start, end = rules.start, rules.end
+    lt_ptr, lt_idx = rules.after_ptr, rules.after_idx
     for q in range(lt_ptr[i], lt_ptr[i + 1]):  # an order between the two themselves, both moved
         if lt_idx[q] == j and start[i, b] < end[j, a]:
             return False
@@ -104,8 +140,8 @@ def may_swap(i: int, j: int, at: Any, count: Any, rules: Rules) -> bool:
 @njit(cache=True)
 def swap_delta(i: int, j: int, state: State, rules: Rules) -> int:
     """What swapping i and j changes the cost by."""
-    at, gain = state[0], state[2]
-    ragged, weight = rules[19], rules[4]
+    at, gain = state.at, state.gain
+    ragged, weight = rules.ragged, rules.weight
     a, b = at[i], at[j]
     delta = gain[i, b] - gain[i, a] + gain[j, a] - gain[j, b]
     w = weight[i, j]
@@ -123,10 +159,17 @@ def swap_delta(i: int, j: int, state: State, rules: Rules) -> int:
 @njit(cache=True)
 def place(i: int, t: int, state: State, rules: Rules) -> None:
     """Move i to slot t, keeping the counts, the slots' rows and the gains of its neighbours."""
-    at, count, gain, members, size, place_of = state[0], state[1], state[2], state[3], state[4], state[5]
+    at, count, gain, members, size, place_of = (
+        state.at,
+        state.count,
+        state.gain,
+        state.members,
+        state.size,
+        state.place_of,
+    )
     slots = gain.shape[1]
-    lo_ptr, lo_idx = rules[7], rules[8]
-    nb_ptr, nb_idx, nb_w, ragged = rules[16], rules[17], rules[18], rules[19]
+    lo_ptr, lo_idx = rules.limits_ptr, rules.limits_idx
+    nb_ptr, nb_idx, nb_w, ragged = rules.pairs_ptr, rules.pairs_idx, rules.pairs_weight, rules.ragged
     old = at[i]
     key = i * slots + old
     for q in range(lo_ptr[key], lo_ptr[key + 1]):
@@ -160,8 +203,8 @@ def place(i: int, t: int, state: State, rules: Rules) -> None:
 @njit(cache=True)
 def fill_gain(state: State, rules: Rules) -> None:
     """`gain[i, at[j]]` += the weight of each pair (i, j) that meets there (the fixed parts are in)."""
-    at, gain = state[0], state[2]
-    nb_ptr, nb_idx, nb_w = rules[16], rules[17], rules[18]
+    at, gain = state.at, state.gain
+    nb_ptr, nb_idx, nb_w = rules.pairs_ptr, rules.pairs_idx, rules.pairs_weight
     for i in range(at.shape[0]):
         for q in range(nb_ptr[i], nb_ptr[i + 1]):
             j = nb_idx[q]
@@ -175,9 +218,16 @@ def steps(
 ) -> Any:
     """`todo` proposals at `temperature`; returns (cost, best cost, proposals taken), both costs against
     the plan the walk started from; a new best plan is copied into `best_at`."""
-    at, count, gain, members, size, best_at = state[0], state[1], state[2], state[3], state[4], state[6]
-    movable, al_ptr, al_idx, allowed = rules[0], rules[1], rules[2], rules[3]
-    weight, ragged = rules[4], rules[19]
+    at, count, gain, members, size, best_at = (
+        state.at,
+        state.count,
+        state.gain,
+        state.members,
+        state.size,
+        state.best_at,
+    )
+    movable, al_ptr, al_idx, allowed = rules.movable, rules.slots_ptr, rules.slots_idx, rules.allowed
+    weight, ragged = rules.weight, rules.ragged
     n_movable = movable.shape[0]
     taken = 0
     for _ in range(todo):
@@ -230,7 +280,7 @@ def steps(
 @njit(cache=True)
 def restore_best(state: State, rules: Rules) -> None:
     """Back to the best plan."""
-    at, best_at = state[0], state[6]
+    at, best_at = state.at, state.best_at
     for i in range(at.shape[0]):
         if at[i] != best_at[i]:
             place(i, best_at[i], state, rules)
@@ -239,8 +289,8 @@ def restore_best(state: State, rules: Rules) -> None:
 @njit(cache=True)
 def descend(state: State, rules: Rules) -> int:
     """Take every move or swap that lowers the cost, until none does; the cost gained (zero or less)."""
-    at, count, gain, members, size = state[0], state[1], state[2], state[3], state[4]
-    movable, al_ptr, al_idx, allowed = rules[0], rules[1], rules[2], rules[3]
+    at, count, gain, members, size = state.at, state.count, state.gain, state.members, state.size
+    movable, al_ptr, al_idx, allowed = rules.movable, rules.slots_ptr, rules.slots_idx, rules.allowed
     gained = 0
     improved = True
     while improved:
@@ -281,8 +331,8 @@ def _best_swap(step: int, cost: int, best_cost: int, state: State, rules: Rules,
 
     Slot by slot pair: the part of the cost that is i's own (`there[p]`, what i gains or loses going from
     a to b) is worked out once per pair of slots, so the inner loop adds two numbers and a pair weight."""
-    at, count, gain, members, size = state[0], state[1], state[2], state[3], state[4]
-    allowed, weight = rules[3], rules[4]
+    at, count, gain, members, size = state.at, state.count, state.gain, state.members, state.size
+    allowed, weight = rules.allowed, rules.weight
     slots = gain.shape[1]
     best_i, best_j, best_delta, ties = -1, -1, 0, 0
     width = members.shape[1]
@@ -325,8 +375,8 @@ def _best_swap(step: int, cost: int, best_cost: int, state: State, rules: Rules,
 @njit(cache=True)
 def _kick(swaps: int, state: State, rules: Rules) -> int:
     """Up to `swaps` random swaps that keep every rule; what they cost."""
-    at, count = state[0], state[1]
-    movable, allowed = rules[0], rules[3]
+    at, count = state.at, state.count
+    movable, allowed = rules.movable, rules.allowed
     m = movable.shape[0]
     cost, done = 0, 0
     if m < 2:
@@ -352,7 +402,7 @@ def tabu_steps(
     cost: int,
     best_cost: int,
     last_better: int,
-    settings: Any,
+    settings: TabuSettings,
     state: State,
     rules: Rules,
     tabu_until: Any,
@@ -362,8 +412,8 @@ def tabu_steps(
     without a better plan, or when no swap is left, back to the best plan and `kick` random swaps.
     Returns (step, cost, best cost, the step of the last better plan), the costs against the plan the walk
     started from; a new best plan is copied into `best_at`."""
-    at, best_at = state[0], state[6]
-    tenure, stall, kick = settings
+    at, best_at = state.at, state.best_at
+    tenure, stall, kick = settings.tenure, settings.stall, settings.kick
     for _ in range(todo):
         step += 1
         i, j, delta = _best_swap(step, cost, best_cost, state, rules, tabu_until)
@@ -389,45 +439,51 @@ def warm() -> None:
     """Compile every function here for the types `anneal.py` passes (or load them from numba's cache,
     next to this file), on a day of two sessions and two slots: a walk then starts at once, not after
     the seconds compiling takes the first time. `make setup` runs it once (`python -m ...kernel`)."""
-    none = np.zeros(5, dtype=np.int64), np.zeros(1, dtype=np.int64)
-    rules = (
-        np.array([0, 1], dtype=np.int64),
-        np.array([0, 2, 4], dtype=np.int64),
-        np.array([0, 1, 0, 1], dtype=np.int64),
-        np.ones((2, 2), dtype=np.bool_),
-        np.array([[0, 3], [3, 0]], dtype=np.int64),
-        *none,
-        *none,
-        np.zeros(1, dtype=np.int64),
-        np.zeros((2, 2), dtype=np.int64),
-        np.full((2, 2), 60, dtype=np.int64),
-        np.zeros(3, dtype=np.int64),
-        np.zeros(1, dtype=np.int64),
-        np.zeros(3, dtype=np.int64),
-        np.zeros(1, dtype=np.int64),
-        np.array([0, 1, 2], dtype=np.int64),
-        np.array([1, 0], dtype=np.int64),
-        np.array([3, 3], dtype=np.int64),
-        np.array([False, True]),
+    empty_ptr, empty_idx = np.zeros(5, dtype=np.int64), np.zeros(1, dtype=np.int64)
+    rules = Rules(
+        movable=np.array([0, 1], dtype=np.int64),
+        slots_ptr=np.array([0, 2, 4], dtype=np.int64),
+        slots_idx=np.array([0, 1, 0, 1], dtype=np.int64),
+        allowed=np.ones((2, 2), dtype=np.bool_),
+        weight=np.array([[0, 3], [3, 0]], dtype=np.int64),
+        apart_ptr=empty_ptr,
+        apart_idx=empty_idx,
+        limits_ptr=empty_ptr,
+        limits_idx=empty_idx,
+        limit=np.zeros(1, dtype=np.int64),
+        start=np.zeros((2, 2), dtype=np.int64),
+        end=np.full((2, 2), 60, dtype=np.int64),
+        after_ptr=np.zeros(3, dtype=np.int64),
+        after_idx=np.zeros(1, dtype=np.int64),
+        before_ptr=np.zeros(3, dtype=np.int64),
+        before_idx=np.zeros(1, dtype=np.int64),
+        pairs_ptr=np.array([0, 1, 2], dtype=np.int64),
+        pairs_idx=np.array([1, 0], dtype=np.int64),
+        pairs_weight=np.array([3, 3], dtype=np.int64),
+        ragged=np.array([False, True]),
     )
     at = np.array([0, 0], dtype=np.int64)
-    state = (
-        at,
-        np.zeros(1, dtype=np.int64),
-        np.zeros((2, 2), dtype=np.int64),
-        np.array([[0, 1], [0, 0]], dtype=np.int64),
-        np.array([2, 0], dtype=np.int64),
-        np.array([0, 1], dtype=np.int64),
-        at.copy(),
+    state = State(
+        at=at,
+        count=np.zeros(1, dtype=np.int64),
+        gain=np.zeros((2, 2), dtype=np.int64),
+        members=np.array([[0, 1], [0, 0]], dtype=np.int64),
+        size=np.array([2, 0], dtype=np.int64),
+        place_of=np.array([0, 1], dtype=np.int64),
+        best_at=at.copy(),
     )
     seed(0)
     fill_gain(state, rules)
     steps(10, 1.0, 0.5, 0, 0, state, rules)
     restore_best(state, rules)
     descend(state, rules)
-    tabu_steps(2, 0, 0, 0, 0, (1, 1, 1), state, rules, np.zeros((2, 2), dtype=np.int64))
-    may_swap(0, 1, state[0], state[1], rules)
+    tabu_steps(2, 0, 0, 0, 0, TabuSettings(1, 1, 1), state, rules, np.zeros((2, 2), dtype=np.int64))
+    may_swap(0, 1, state.at, state.count, rules)
 
 
 if __name__ == "__main__":
-    warm()
+    # Warm the module under its own name: run as a script this is `__main__`, whose `Rules` and `State`
+    # are other types than those `anneal.py` passes, and numba's cache would hold the wrong compilations.
+    import importlib
+
+    importlib.import_module("netwerkdag.scheduling.kernel").warm()

@@ -12,35 +12,28 @@ a first stage minimises the sessions moved and a second keeps that number and mi
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from netwerkdag.core.sessions import Session
 from netwerkdag.core.timegrid import Window
-from netwerkdag.scheduling.instance import Day, Item, present_people
-from netwerkdag.scheduling.plan import Place
-
-#: The rules this model posts, by the names of `rules.RULES`.
-POSTED = (
-    "room-double-booked",
-    "person-double-booked",
-    "person-unavailable",
-    "room-capacity",
-    "room-features",
-    "session-order",
-    "not-parallel",
-    "pinned",
-)
+from netwerkdag.scheduling import objective
+from netwerkdag.scheduling.instance import Day, Item
+from netwerkdag.scheduling.objective import SolveStatus
+from netwerkdag.scheduling.plan import Place, moved_window
+from netwerkdag.scheduling.rules import RULES, Instance, Rule
 
 Progress = Callable[[float, float, float], None]  # objective, bound, seconds
 
 
 @dataclass(frozen=True, slots=True)
 class Options:
+    """How to search: seconds in all, CP-SAT workers (and annealing walks), the random seed, whether the
+    slot model orders interchangeable slots, and the previous plan in repair mode. Built by name; a
+    changed copy with `dataclasses.replace`."""
+
     time_limit: float = 10.0
     workers: int = 2
     seed: int = 0
@@ -50,7 +43,7 @@ class Options:
 
 @dataclass(slots=True)
 class SlotOutcome:
-    status: str  # optimal | feasible | infeasible | unknown
+    status: SolveStatus
     slot_of: dict[str, int] = field(default_factory=dict)
     conflicts: int | None = None  # weighted
     bound: int | None = None
@@ -82,10 +75,16 @@ class SlotModel:
         elsewhere: Mapping[str, Window] | None = None,
         objective: bool = True,
         hint: Mapping[str, int] | None = None,
+        explaining: bool = False,
     ):
+        """With `explaining`, every slot a session fits in time is a variable, and each instance of a rule
+        is enforced by a literal of its own (`guards`) that an explanation assumes: the day's pins,
+        availability and fixed parts restrict the slots through those literals, not by leaving slots out."""
         self.day = day
         self.options = options
         self.elsewhere = elsewhere or {}
+        self.explaining = explaining
+        self.cuts = list(cuts)
         self.model = cp_model.CpModel()
         self.x: dict[tuple[str, int], cp_model.IntVar] = {}
         self.allowed: dict[str, list[int]] = {}
@@ -95,199 +94,165 @@ class SlotModel:
         self.spread_terms: list[tuple[int, cp_model.IntVar]] = []
         self.empty: list[Item] = []
         self.pair_var: dict[tuple[str, str], cp_model.IntVar] = {}
-        # The rules posted, as data too (`anneal.py` checks its moves against them):
+        # The rules posted (`rules.RULES`), as data too (`anneal.py` checks its moves against them):
         #: (a, b, slot): a and b must not both take the slot;
         self.apart: list[tuple[str, str, int]] = []
         #: (slot, items, limit): at most `limit` of the items take the slot (rooms, Hall's condition, cuts);
         self.limits: list[tuple[int, tuple[str, ...], int]] = []
         #: (later, earlier): the first starts no sooner than the second ends.
         self.order: list[tuple[str, str]] = []
-        # Sessions that name an item in `after` or `not_parallel_with` (the only ones its order touches).
-        self._related: dict[str, list[Session]] = {}
-        for other in day.event.sessions:
-            for named in {*other.after, *other.not_parallel_with}:
-                self._related.setdefault(named, []).append(other)
-        for item in day.items:
-            for named in item.session.not_parallel_with:
-                if day.event.has_session(named):
-                    self._related.setdefault(item.id, []).append(day.event.session(named))
+        #: When explaining: the literal that enforces each instance of a rule.
+        self.guards: dict[Instance, cp_model.IntVar] = {}
+        #: Each item's window in every slot it may be given (explaining: every slot it fits in time).
+        self.windows: dict[str, Mapping[int, Window]] = {i.id: self._windows(i) for i in day.items}
+        #: The rooms each item may take (explaining: the open rooms; `confinements` narrow them).
+        open_rooms = frozenset(r.id for r in day.event.rooms if not r.shared)
+        self.rooms_of: dict[str, frozenset[str]] = {
+            i.id: open_rooms if explaining else i.rooms for i in day.items
+        }
+        #: When explaining: each item's room sets, each enforced by a literal (capacity, features, a pin).
+        self.confinements: dict[str, list[tuple[frozenset[str], cp_model.IntVar]]] = {}
+        self._forbidden: dict[str, dict[int, list[cp_model.IntVar]]] = {}  # guarded
+        self._excluded: dict[str, set[int]] = {}  # left out of the domain
+        for rule in RULES:
+            rule.confine_rooms(self)
+        for rule in RULES:
+            rule.restrict_slots(self)
         self._domains()
-        for item in day.items:
-            lits = [self.x[(item.id, t)] for t in self.allowed[item.id]]
-            if not lits:
-                self.empty.append(item)
-            self.model.add_exactly_one(lits)
-        self._rooms(cuts)
-        self._people()
-        self._order_and_parallel()
+        for rule in RULES:
+            rule.post(self)
         if objective:
             self._objective_terms()
         if options.symmetry_breaking and options.repair_from is None:
             self._break_symmetry()
         self._hint(hint)
 
-    # -- domains: pins, time fit, availability, a person's fixed parts --------------------------------------
+    # -- what the rules post through (`rules.RULES`) ---------------------------------------------------------
+
+    def _windows(self, item: Item) -> Mapping[int, Window]:
+        if not self.explaining:
+            return {t: item.windows[t] for t in item.slots}
+        day = self.day
+        found = {t: moved_window(day.event, item.session, b) for t, b in enumerate(day.slots)}
+        return {t: w for t, w in found.items() if w is not None}
+
+    def guard(
+        self,
+        rule: Rule,
+        sessions: tuple[str, ...],
+        people: tuple[str, ...] = (),
+        slots: tuple[int, ...] = (),
+        rooms: tuple[str, ...] = (),
+    ) -> cp_model.IntVar | None:
+        """The literal enforcing this instance of `rule` when explaining (one per instance); else None,
+        and the constraint holds unconditionally."""
+        if not self.explaining:
+            return None
+        instance = Instance(rule.name, sessions, people, slots, rooms)
+        literal = self.guards.get(instance)
+        if literal is None:
+            literal = self.guards[instance] = self.model.new_bool_var(f"{rule.name}{sessions}{people}")
+        return literal
+
+    def enforce(self, constraint: cp_model.Constraint, guard: cp_model.IntVar | None) -> None:
+        if guard is not None:
+            constraint.only_enforce_if(guard)
+
+    def confine(self, item_id: str, rooms: frozenset[str], guard: cp_model.IntVar | None) -> None:
+        """The item may take only `rooms` (called before `restrict_slots`)."""
+        if guard is None:
+            self.rooms_of[item_id] &= rooms
+        elif not self.rooms_of[item_id] <= rooms:
+            self.confinements.setdefault(item_id, []).append((rooms, guard))
+
+    def forbid(self, item_id: str, slots: Iterable[int], guard: cp_model.IntVar | None) -> None:
+        """The item may not take `slots` (called before the variables exist)."""
+        if guard is None:
+            self._excluded.setdefault(item_id, set()).update(slots)
+            return
+        forbidden = self._forbidden.setdefault(item_id, {})
+        for t in slots:
+            forbidden.setdefault(t, []).append(guard)
 
     def _domains(self) -> None:
+        """A variable per item and slot it may take, exactly one true; when explaining, a slot a rule
+        forbids is a variable held at 0 by that rule's literal."""
         day = self.day
         for item in day.items:
-            allowed = []
-            for t in item.slots:
-                window = item.windows[t]
-                if not self._available(item, window):
-                    continue  # person-unavailable
-                if self._busy_elsewhere(item, t, window):
-                    continue  # person-double-booked, with a fixed part
-                if self._against_fixed_order(item, window):
-                    continue  # session-order / not-parallel with a fixed part
-                free = [r for r in item.rooms if r not in day.held_rooms[t]]
-                if not free:
-                    continue  # room-capacity / room-features / pinned room taken
-                allowed.append(t)
+            forbidden = self._forbidden.get(item.id, {})
+            excluded = self._excluded.get(item.id, set())
+            allowed = [t for t in self.windows[item.id] if t not in excluded]
             self.allowed[item.id] = allowed
             for t in allowed:
-                self.x[(item.id, t)] = self.model.new_bool_var(f"x[{item.id},{day.slots[t].id}]")
-
-    def _available(self, item: Item, window: Window) -> bool:
-        availability = self.day.event.availability
-        for person in present_people(item.session):
-            windows = availability.get(person)
-            if windows is not None and not any(w.contains(window.start, window.end) for w in windows):
-                return False
-        return True
-
-    def _busy_elsewhere(self, item: Item, t: int, window: Window) -> bool:
-        people = set(present_people(item.session))
-        if not people:
-            return False
-        for fixed in self.day.fixed_in_slot[t]:
-            if people.intersection(present_people(fixed)) and fixed.window.overlaps(window):
-                return True
-        return False
+                var = self.x[(item.id, t)] = self.model.new_bool_var(f"x[{item.id},{day.slots[t].id}]")
+                for literal in forbidden.get(t, ()):
+                    self.model.add(var == 0).only_enforce_if(literal)
+            if not allowed:
+                self.empty.append(item)
+            self.model.add_exactly_one([self.x[(item.id, t)] for t in allowed])
 
     def window_of(self, session_id: str) -> Window:
         """Where a session outside the model runs: its place elsewhere in the day, else the event's."""
         found = self.elsewhere.get(session_id)
         return found if found is not None else self.day.event.session(session_id).window
 
-    def _against_fixed_order(self, item: Item, window: Window) -> bool:
-        event, s = self.day.event, item.session
-        for before in s.after:
-            fixed = before not in self.items and event.has_session(before)
-            if fixed and window.start < self.window_of(before).end:
-                return True
-        for other in self._related.get(item.id, ()):
-            if other.id in self.items:
-                continue
-            later = item.id in other.after
-            parallel = other.id in s.not_parallel_with or item.id in other.not_parallel_with
-            if later and self.window_of(other.id).start < window.end:
-                return True
-            if parallel and self.window_of(other.id).overlaps(window):
-                return True
-        return False
+    def minutes(self, window: Window, end: bool = False) -> int:
+        return _minutes(self.day, window, end)
 
-    # -- rooms: Hall's condition per slot and room set ------------------------------------------------------
-
-    def _rooms(self, cuts: Iterable[tuple[int, frozenset[str], int]]) -> None:
-        day = self.day
-        sets = {item.rooms for item in day.items}
-        for t in range(len(day.slots)):
-            held = day.held_rooms[t]
-            for rooms in sets:
-                free = len([r for r in rooms if r not in held])
-                self._at_most(t, rooms, free)
-        for t, rooms, limit in cuts:
-            self._at_most(t, rooms, limit)
-
-    def _at_most(self, t: int, rooms: frozenset[str], limit: int) -> None:
-        members = tuple(i.id for i in self.day.items if i.rooms <= rooms and (i.id, t) in self.x)
+    def at_most(
+        self, t: int, members: tuple[str, ...], limit: int, guard: cp_model.IntVar | None = None
+    ) -> None:
+        """At most `limit` of `members` take slot t (rooms: Hall's condition, cuts)."""
+        members = tuple(i for i in members if (i, t) in self.x)
         if len(members) > limit:
-            self.model.add(sum(self.x[(i, t)] for i in members) <= limit)
+            self.enforce(self.model.add(sum(self.x[(i, t)] for i in members) <= limit), guard)
             self.limits.append((t, members, limit))
 
-    # -- people with a part: one session at a time ---------------------------------------------------------
-
-    def _people(self) -> None:
-        by_person: dict[str, list[Item]] = {}
-        for item in self.day.items:
-            for person in set(present_people(item.session)):
-                by_person.setdefault(person, []).append(item)
-        for items in by_person.values():
-            self._pairwise_apart(items)
-
-    def _pairwise_apart(self, items: list[Item]) -> None:
-        for k, a in enumerate(items):
-            for b in items[k + 1 :]:
-                for t in set(self.allowed[a.id]) & set(self.allowed[b.id]):
-                    if a.windows[t].overlaps(b.windows[t]):
-                        self.model.add_at_most_one([self.x[(a.id, t)], self.x[(b.id, t)]])
-                        self.apart.append((a.id, b.id, t))
-
-    def _order_and_parallel(self) -> None:
-        day = self.day
-        for item in day.items:
-            for before in item.session.after:
-                if before in self.items:
-                    other = self.items[before]
-                    start = sum(
-                        _minutes(day, item.windows[t]) * self.x[(item.id, t)] for t in self.allowed[item.id]
-                    )
-                    end = sum(
-                        _minutes(day, other.windows[t], end=True) * self.x[(other.id, t)]
-                        for t in self.allowed[other.id]
-                    )
-                    self.model.add(start >= end)
-                    self.order.append((item.id, before))
-            for other_id in item.session.not_parallel_with:
-                if other_id in self.items:
-                    self._pairwise_apart([item, self.items[other_id]])
+    def apart_in(self, a: str, b: str, guard: cp_model.IntVar | None) -> None:
+        """a and b do not share a slot where their windows overlap."""
+        for t in set(self.allowed[a]) & set(self.allowed[b]):
+            if self.windows[a][t].overlaps(self.windows[b][t]):
+                self.enforce(self.model.add_at_most_one([self.x[(a, t)], self.x[(b, t)]]), guard)
+                self.apart.append((a, b, t))
 
     # -- objective ------------------------------------------------------------------------------------------
 
-    def _pair_cost(self, a: str, b: str, weight: int, terms: list[tuple[int, cp_model.IntVar]]) -> None:
-        event = self.day.event
-        ia, ib = self.items.get(a), self.items.get(b)
-        if ia is None and ib is None:
-            if terms is self.conflict_terms and event.has_session(a) and event.has_session(b):
-                sa, sb = event.session(a), event.session(b)
-                combined = a in sb.combined_with or b in sa.combined_with
-                if self.window_of(a).overlaps(self.window_of(b)) and not combined:
-                    self.constant += weight
-            return
-        if ia is None or ib is None:
-            item, other_id = (ia, b) if ia is not None else (ib, a)
-            if item is None or not event.has_session(other_id):
-                return
-            other = self.window_of(other_id)
-            for t in self.allowed[item.id]:
-                if item.windows[t].overlaps(other):
-                    terms.append((weight, self.x[(item.id, t)]))
-            return
+    def _together(self, a: Item, b: Item, terms: list[tuple[int, cp_model.IntVar]], weight: int) -> None:
+        """A pair of items costs `weight` when they share a slot where they meet (`objective.py`): one
+        variable per pair, forced up in each such slot."""
         together = [
-            t for t in set(self.allowed[a]) & set(self.allowed[b]) if ia.windows[t].overlaps(ib.windows[t])
+            t for t in set(self.allowed[a.id]) & set(self.allowed[b.id]) if objective.sessions_meet(a, b, t)
         ]
         if not together:
             return
-        y = self.pair_var.get((a, b))
+        y = self.pair_var.get((a.id, b.id))
         if y is None:
-            y = self.pair_var[(a, b)] = self.model.new_bool_var(f"same[{a},{b}]")
+            y = self.pair_var[(a.id, b.id)] = self.model.new_bool_var(f"same[{a.id},{b.id}]")
         for t in together:
-            self.model.add_bool_or([self.x[(a, t)].Not(), self.x[(b, t)].Not(), y])
+            self.model.add_bool_or([self.x[(a.id, t)].Not(), self.x[(b.id, t)].Not(), y])
         terms.append((weight, y))
 
     def _objective_terms(self) -> None:
-        for (a, b), weight in sorted(self.day.pair_weights.items()):
-            if weight > 0:
-                self._pair_cost(a, b, weight, self.conflict_terms)
-        for a, b in sorted(self.day.pillar_pairs):
-            self._pair_cost(a, b, 1, self.spread_terms)
+        """The conflicts and the spread as `objective.py` defines them, as terms of this model."""
+        pairs, self.constant = objective.conflict_pairs(self.day, self.window_of)
+        for pair in pairs:
+            item = self.items[pair.item]
+            if pair.outside is None:
+                self._together(item, self.items[pair.other], self.conflict_terms, pair.weight)
+                continue
+            for t in self.allowed[item.id]:
+                if item.windows[t].overlaps(pair.outside):
+                    self.conflict_terms.append((pair.weight, self.x[(item.id, t)]))
+        for a, b in objective.spread_pairs(self.day):
+            self._together(self.items[a], self.items[b], self.spread_terms, 1)
 
     @property
     def spread_scale(self) -> int:
+        """One more than the spread terms: more than any spread this model can reach."""
         return len(self.spread_terms) + 1
 
     def objective(self) -> cp_model.LinearExprT:
+        """``scale x conflicts + spread`` (`objective.in_units`), without the constant."""
         scale = self.spread_scale
         return sum(scale * w * v for w, v in self.conflict_terms) + sum(w * v for w, v in self.spread_terms)
 
@@ -373,24 +338,33 @@ class SlotModel:
 
 
 class _Watch(cp_model.CpSolverSolutionCallback):
-    def __init__(self, progress: Progress | None, started: float, scale: int, offset: int) -> None:
+    """Reports each solution's conflicts and the bound proven so far, in conflicts."""
+
+    def __init__(self, progress: Progress | None, started: float, scale: int, constant: int) -> None:
         super().__init__()
-        self.progress, self.started, self.scale, self.offset = progress, started, scale, offset
+        self.progress, self.started, self.scale, self.constant = progress, started, scale, constant
 
     def on_solution_callback(self) -> None:
         if self.progress is not None:
-            conflicts = self.ObjectiveValue() // self.scale + self.offset
-            bound = math.ceil((self.BestObjectiveBound() - self.scale + 1) / self.scale) + self.offset
-            self.progress(conflicts, max(bound, self.offset), time.monotonic() - self.started)
+            conflicts = objective.conflicts_of(self.ObjectiveValue(), self.scale, self.constant)
+            bound = objective.conflicts_bound(self.BestObjectiveBound(), self.scale, self.constant)
+            self.progress(conflicts, bound, time.monotonic() - self.started)
 
 
 _STATUS = {
-    cp_model.OPTIMAL: "optimal",
-    cp_model.FEASIBLE: "feasible",
-    cp_model.INFEASIBLE: "infeasible",
-    cp_model.MODEL_INVALID: "error",
-    cp_model.UNKNOWN: "unknown",
+    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
+    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
+    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
+    cp_model.UNKNOWN: SolveStatus.UNKNOWN,
 }
+
+
+def status_of(code: cp_model.CpSolverStatus, model: cp_model.CpModel) -> SolveStatus:
+    """CP-SAT's status of a solve of `model` in our words. CP-SAT's MODEL_INVALID means we built a wrong
+    model, a bug in netwerkdag rather than anything about the day: it is raised with CP-SAT's reason."""
+    if code == cp_model.MODEL_INVALID:
+        raise RuntimeError(f"CP-SAT refused the model as invalid: {model.validate()}")
+    return _STATUS[code]
 
 
 def solver_for(options: Options, time_limit: float, proving: bool = True) -> cp_model.CpSolver:
@@ -417,19 +391,21 @@ def solve_slots(
     cuts: Iterable[tuple[int, frozenset[str], int]] = (),
     progress: Progress | None = None,
 ) -> SlotOutcome:
+    """The slot model of the whole day, solved within the options' time limit: in repair mode first the
+    fewest sessions moved (half the time), then with that many moved at most the fewest conflicts."""
     started = time.monotonic()
     built = SlotModel(day, options, cuts)
     if built.empty:
-        return SlotOutcome("infeasible")
+        return SlotOutcome(SolveStatus.INFEASIBLE)
     m = built.model
     moved_count: int | None = None
     if options.repair_from is not None:
         moved = built.moved()
         m.minimize(moved)
         solver = solver_for(options, options.time_limit / 2)
-        status = solver.solve(m)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return SlotOutcome(_STATUS.get(status, "unknown"))
+        status = status_of(solver.solve(m), m)
+        if not status.has_plan:
+            return SlotOutcome(status)
         moved_count = round(solver.objective_value)
         m.add(moved <= moved_count)
         m.clear_hints()  # type: ignore[no-untyped-call]
@@ -439,16 +415,14 @@ def solve_slots(
     remaining = options.time_limit - (time.monotonic() - started)
     solver = solver_for(options, remaining)
     watch = _Watch(progress, started, built.spread_scale, built.constant)
-    status = solver.solve(m, watch)
-    name = _STATUS.get(status, "unknown")
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return SlotOutcome(name)
-    slot_of = {item_id: t for (item_id, t), var in built.x.items() if solver.boolean_value(var)}
-    scale = built.spread_scale
+    status = status_of(solver.solve(m, watch), m)
+    if not status.has_plan:
+        return SlotOutcome(status)
+    slot_of = built.slots_chosen(solver)
     conflicts = sum(w for w, v in built.conflict_terms if solver.value(v)) + built.constant
     spread = sum(w for w, v in built.spread_terms if solver.value(v))
-    bound_raw = solver.best_objective_bound
-    bound = max(0, math.ceil((bound_raw - scale + 1) / scale)) + built.constant
-    if name == "optimal":
+    if status is SolveStatus.OPTIMAL:
         bound = conflicts
-    return SlotOutcome(name, slot_of, conflicts, min(bound, conflicts), spread, moved_count)
+    else:
+        bound = objective.conflicts_bound(solver.best_objective_bound, built.spread_scale, built.constant)
+    return SlotOutcome(status, slot_of, conflicts, min(bound, conflicts), spread, moved_count)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import math
 import random
 import threading
 import time
@@ -30,90 +29,14 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from netwerkdag.core.timegrid import Window
-from netwerkdag.scheduling import kernel, rooms
+from netwerkdag.scheduling import kernel, objective, rooms, tuning
 from netwerkdag.scheduling.anneal import Anneal, Elsewhere
-from netwerkdag.scheduling.columns import MAX_COLUMNS, Columns, ceil_conflicts, solve_exact
+from netwerkdag.scheduling.columns import Columns, solve_exact
 from netwerkdag.scheduling.instance import Day
-from netwerkdag.scheduling.model import Options, Progress, SlotModel, solver_for
+from netwerkdag.scheduling.model import Options, Progress, SlotModel, solver_for, status_of
+from netwerkdag.scheduling.objective import Score, Scorer, SolveStatus
 
 Cuts = list[tuple[int, frozenset[str], int]]
-
-#: On a small day, the neighbourhoods look for a good plan this long before the column model starts.
-SMALL_DAY_HEAD_START = 0.25
-#: The share of the time limit kept for seating the rooms and checking the plan after the search, and
-#: at most how many seconds. Measured on the generated L day (400 sessions, 2026-12-02): the room model
-#: takes its `solve.ROOM_SECONDS` and 0.2 s to build, the check and the report 0.2 s.
-RESERVE = 0.15
-RESERVE_SECONDS = 3.0
-#: With one worker, the local search for a first plan gets at most this long (`_first_solution`).
-LOCAL_SEARCH_SECONDS = 1.0
-#: In a neighbourhood at most this many sessions may move (a sample of them when its slots hold more),
-#: and its model gets at most `NEIGHBOURHOOD_SECONDS`: small models that CP-SAT closes fast beat big ones.
-MAX_MOVABLE = 24
-NEIGHBOURHOOD_SECONDS = 0.5
-#: Walks in processes of their own end at the same deadline as the one here; they get this much longer
-#: to hand back their last plan before they are ended.
-WALK_GRACE_SECONDS = 0.3
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Score:
-    """What the slot model minimises, in its order: weighted conflicts, then one pillar's pairs together."""
-
-    conflicts: int
-    spread: int
-
-
-class Scorer:
-    """Scores a whole assignment of slots the way the slot model counts it."""
-
-    def __init__(self, day: Day) -> None:
-        self.day = day
-        self.items = {i.id: i for i in day.items}
-        self.pairs: list[tuple[str, str, int]] = []
-        self.fixed_terms: list[tuple[str, Window, int]] = []  # an item against a session outside
-        self.constant = 0
-        #: Pairs of an item and a session outside the items, by item, as the model's weights have them.
-        self.outside_pairs: dict[str, list[tuple[tuple[str, str], int]]] = {}
-        event = day.event
-        for (a, b), weight in day.pair_weights.items():
-            if weight <= 0:
-                continue
-            ia, ib = self.items.get(a), self.items.get(b)
-            if ia is not None and ib is not None:
-                self.pairs.append((a, b, weight))
-            elif ia is not None or ib is not None:
-                item_id, other = (a, b) if ia is not None else (b, a)
-                if event.has_session(other):
-                    self.fixed_terms.append((item_id, event.session(other).window, weight))
-                    self.outside_pairs.setdefault(item_id, []).append(((a, b), weight))
-            elif event.has_session(a) and event.has_session(b):
-                sa, sb = event.session(a), event.session(b)
-                combined = a in sb.combined_with or b in sa.combined_with
-                if sa.window.overlaps(sb.window) and not combined:
-                    self.constant += weight
-        self.neighbours: dict[str, list[tuple[str, int]]] = {i: [] for i in self.items}
-        for a, b, weight in self.pairs:
-            self.neighbours[a].append((b, weight))
-            self.neighbours[b].append((a, weight))
-
-    def score(self, slot_of: Mapping[str, int]) -> Score:
-        items = self.items
-        conflicts = self.constant
-        for a, b, weight in self.pairs:
-            t = slot_of[a]
-            if t == slot_of[b] and items[a].windows[t].overlaps(items[b].windows[t]):
-                conflicts += weight
-        for item_id, window, weight in self.fixed_terms:
-            if items[item_id].windows[slot_of[item_id]].overlaps(window):
-                conflicts += weight
-        spread = 0
-        for a, b in self.day.pillar_pairs:
-            t = slot_of[a]
-            if t == slot_of[b] and items[a].windows[t].overlaps(items[b].windows[t]):
-                spread += 1
-        return Score(conflicts, spread)
 
 
 def neighbourhood(
@@ -235,7 +158,7 @@ def improve(
 
     First every set of two slots, then of three and four, in random order; an improvement starts again
     from pairs. When no set of up to four slots improves the plan (a local optimum), wider and random
-    neighbourhoods follow: three to six slots, of whose sessions at most `MAX_MOVABLE` may move, and
+    neighbourhoods follow: three to six slots, of whose sessions at most `tuning.MAX_MOVABLE` may move, and
     a plan as good as the one known is taken too, so that the search walks across plateaus.
     """
     rng = random.Random(seed)  # noqa: S311 - a search order, not a secret
@@ -247,7 +170,8 @@ def improve(
 
     def some_of(free: frozenset[int]) -> frozenset[str] | None:
         inside = sorted(i for i, t in incumbent.slot_of.items() if t in free)
-        return None if len(inside) <= MAX_MOVABLE else frozenset(rng.sample(inside, MAX_MOVABLE))
+        most = tuning.MAX_MOVABLE
+        return None if len(inside) <= most else frozenset(rng.sample(inside, most))
 
     while size <= largest:
         improved = False
@@ -287,11 +211,11 @@ def _resolve(
         return False
     built.model.minimize(built.objective())
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, min(NEIGHBOURHOOD_SECONDS, deadline - time.monotonic()))
+    seconds = min(tuning.NEIGHBOURHOOD_SECONDS, deadline - time.monotonic())
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
-    status = solver.solve(built.model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if not status_of(solver.solve(built.model), built.model).has_plan:
         return False
     proposal = dict(current)
     proposal.update(built.slots_chosen(solver))
@@ -307,7 +231,7 @@ class Prover(threading.Thread):
         super().__init__(name="netwerkdag-prover", daemon=True)
         self.day, self.incumbent, self.options, self.time_limit = day, incumbent, options, time_limit
         self.solver = solver_for(options, time_limit)
-        self.status: str = "unknown"
+        self.status = SolveStatus.UNKNOWN
         self.halt = threading.Event()
 
     def run(self) -> None:
@@ -320,7 +244,7 @@ class Prover(threading.Thread):
         incumbent = self.incumbent
 
         def in_conflicts(raw: float) -> int:
-            return max(0, math.ceil((raw - scale + 1) / scale)) + built.constant
+            return objective.conflicts_bound(raw, scale, built.constant)
 
         class Watch(cp_model.CpSolverSolutionCallback):
             def on_solution_callback(self) -> None:
@@ -335,14 +259,14 @@ class Prover(threading.Thread):
 
         self.solver.best_bound_callback = on_bound
         self.solver.parameters.max_time_in_seconds = max(0.05, self.time_limit - (time.monotonic() - started))
-        status = self.solver.solve(built.model, Watch())
-        if status == cp_model.OPTIMAL:
+        status = status_of(self.solver.solve(built.model, Watch()), built.model)
+        if status is SolveStatus.OPTIMAL:
             with incumbent.lock:
                 incumbent.proven = True
             incumbent.raise_bound(in_conflicts(self.solver.best_objective_bound))
-        elif status in (cp_model.FEASIBLE, cp_model.UNKNOWN):
+        elif status is not SolveStatus.INFEASIBLE:
             incumbent.raise_bound(in_conflicts(self.solver.best_objective_bound))
-        self.status = self.solver.status_name(status).lower()
+        self.status = status
 
     def stop(self) -> None:
         self.halt.set()
@@ -351,7 +275,7 @@ class Prover(threading.Thread):
 
 @dataclass(frozen=True, slots=True)
 class Start:
-    status: str  # feasible | infeasible | unknown
+    status: SolveStatus  # feasible, infeasible (proven) or unknown
     slot_of: dict[str, int]
     rules: SlotModel  # the model that found it: the slots each item may take, its rules as data
 
@@ -361,16 +285,15 @@ def first_plan(day: Day, options: Options, cuts: Cuts, deadline: float) -> Start
     while True:
         built = SlotModel(day, options, cuts, objective=False)
         if built.empty:
-            return Start("infeasible", {}, built)
-        status, solver = _first_solution(built, options, deadline)
-        if status == cp_model.INFEASIBLE:
-            return Start("infeasible", {}, built)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return Start("unknown", {}, built)
+            return Start(SolveStatus.INFEASIBLE, {}, built)
+        code, solver = _first_solution(built, options, deadline)
+        status = status_of(code, built.model)
+        if not status.has_plan:
+            return Start(status, {}, built)
         slot_of = built.slots_chosen(solver)
         cut = rooms.find_cut(day, slot_of)
         if cut is None:
-            return Start("feasible", slot_of, built)
+            return Start(SolveStatus.FEASIBLE, slot_of, built)
         cuts.append((cut.slot, cut.rooms, cut.limit))
 
 
@@ -383,11 +306,11 @@ def _first_solution(
     complete search; one worker runs only the complete search, and how long that takes varies by the seed
     with a long tail: on the generated L day 1.4 to 6.5 s over twelve seeds, and over 10 s twice when two
     ran at once (2026-12-02). So one worker first tries the local search alone, for at most
-    `LOCAL_SEARCH_SECONDS` (0.35 to 0.48 s on L), and falls back to the complete search, which can also
+    `tuning.LOCAL_SEARCH_SECONDS` (0.35 to 0.48 s on L), and falls back to the complete search, which can also
     prove that there is no plan."""
     if options.workers == 1:
         remaining = deadline - time.monotonic()
-        solver = solver_for(options, min(LOCAL_SEARCH_SECONDS, remaining / 4), proving=False)
+        solver = solver_for(options, min(tuning.LOCAL_SEARCH_SECONDS, remaining / 4), proving=False)
         solver.parameters.use_ls_only = True
         status = solver.solve(built.model)
         if status != cp_model.UNKNOWN:
@@ -408,35 +331,30 @@ def _search_small(
     """A day whose slot contents can be listed: a good plan first, then the column model proves it
     optimal or finds the better one."""
     started = time.monotonic()
-    improve(day, incumbent, min(deadline, started + SMALL_DAY_HEAD_START), options.seed, stop)
-    fixed: dict[tuple[str, int], int] = {}
-    for item_id, window, weight in scorer.fixed_terms:
-        item = scorer.items[item_id]
-        for t, own in item.windows.items():
-            if own.overlaps(window):
-                fixed[(item_id, t)] = fixed.get((item_id, t), 0) + weight
+    improve(day, incumbent, min(deadline, started + tuning.SMALL_DAY_HEAD_START), options.seed, stop)
+    fixed = scorer.fixed_costs()
     order = [(i.id, b) for i in day.items for b in i.session.after if b in scorer.items]
     while True:
         listed = small.listed(scorer.neighbours, fixed)
         best = incumbent.score
-        cost = (best.conflicts - scorer.constant) * small.scale + best.spread
+        cost = best.in_units(small.scale, scorer.constant)
         known = [
             (t, frozenset(i for i, at in incumbent.slot_of.items() if at == t)) for t in range(len(day.slots))
         ]
         exact = solve_exact(day, listed, cost, known, order, deadline)
         if exact is None:
-            return Found("feasible", incumbent.slot_of, incumbent.score, 0)
+            return Found(SolveStatus.FEASIBLE, incumbent.slot_of, incumbent.score, 0)
         taken = exact.slot_of is None or incumbent.offer(exact.slot_of)
         if not taken and len(incumbent.cuts) > len(small.cuts):  # a slot that cannot be seated: again
             small.cuts = list(incumbent.cuts)
             continue
         if taken:
-            incumbent.raise_bound(ceil_conflicts(exact.bound, small.scale) + scorer.constant)
+            incumbent.raise_bound(objective.conflicts_bound(exact.bound, small.scale, scorer.constant))
             if exact.optimal:
                 with incumbent.lock:
                     incumbent.proven = True
         break
-    status = "optimal" if incumbent.closed else "feasible"
+    status = SolveStatus.OPTIMAL if incumbent.closed else SolveStatus.FEASIBLE
     bound = incumbent.bound if incumbent.bound is not None else 0
     return Found(status, incumbent.slot_of, incumbent.score, min(bound, incumbent.score.conflicts))
 
@@ -475,14 +393,14 @@ def _anneal(
         anneal.walk(plan, deadline, seed, incumbent.offer, _Halt(incumbent))
     finally:
         for walk in others:  # they end at the same deadline: a moment for their last plans
-            walk.end(grace=deadline + WALK_GRACE_SECONDS - time.monotonic())
+            walk.end(grace=deadline + tuning.WALK_GRACE_SECONDS - time.monotonic())
         for listener in listeners:
             listener.join()
 
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    status: str  # optimal | feasible | infeasible | unknown
+    status: SolveStatus
     slot_of: Mapping[str, int]
     score: Score | None
     bound: int | None
@@ -492,10 +410,11 @@ def search(
     day: Day, options: Options, progress: Progress | None = None, started: float | None = None
 ) -> Found:
     """The best plan found within the options' time limit counted from `started` (by default now), less
-    `RESERVE` of it (at most `RESERVE_SECONDS`) for seating the rooms and checking the plan."""
+    `tuning.RESERVE` of it (at most `tuning.RESERVE_SECONDS`) for seating the rooms and checking the plan."""
     if started is None:
         started = time.monotonic()
-    deadline = started + options.time_limit - min(options.time_limit * RESERVE, RESERVE_SECONDS)
+    reserve = min(options.time_limit * tuning.RESERVE, tuning.RESERVE_SECONDS)
+    deadline = started + options.time_limit - reserve
     cuts: Cuts = []
     workers = max(1, options.workers)
     walks = workers - 1 if workers >= 3 else workers
@@ -515,7 +434,7 @@ def search(
 def _may_be_big(day: Day) -> bool:
     """Whether the day may have too many columns for the exact search (counted over every slot each
     session could take, before the rules narrow that down: never less than `Columns.count`)."""
-    return Columns(day, {i.id: i.slots for i in day.items}, [], 1).count() > MAX_COLUMNS
+    return Columns(day, {i.id: i.slots for i in day.items}, [], 1).count() > tuning.MAX_COLUMNS
 
 
 def _search(
@@ -531,15 +450,15 @@ def _search(
     """`search` after its set-up: `walks` annealing walks on a big day, `others` the processes started
     for them so far (ended by the caller)."""
     start = first_plan(day, options, cuts, deadline)
-    if start.status != "feasible":
+    if start.status is not SolveStatus.FEASIBLE:
         return Found(start.status, {}, None, None)
     scorer = Scorer(day)
     incumbent = Incumbent(day, scorer, start.slot_of, progress, started)
     incumbent.cuts.extend(cuts)
     stop = threading.Event()
     workers = max(1, options.workers)
-    small = Columns(day, start.rules.allowed, incumbent.cuts, len(day.pillar_pairs) + 1)
-    if small.count() <= MAX_COLUMNS:
+    small = Columns(day, start.rules.allowed, incumbent.cuts, objective.scale_of(day))
+    if small.count() <= tuning.MAX_COLUMNS:
         return _search_small(day, small, scorer, incumbent, options, deadline, stop)
     # A big day: annealing walks, one here and one per further worker in a process of its own; from
     # three workers on, one worker goes to the prover instead (on the generated M day the core-based
@@ -550,12 +469,12 @@ def _search(
         prover.start()
     while len(others) < walks - 1:  # counted over all slots, the day looked small
         others.append(Elsewhere())
-    anneal = Anneal(day, start.rules, scorer, len(day.pillar_pairs) + 1)
+    anneal = Anneal(day, start.rules, scorer, objective.scale_of(day))
     _anneal(anneal, incumbent, others, options.seed, deadline)
     if prover is not None:
         prover.stop()
         prover.join()
-    final = "optimal" if incumbent.closed else "feasible"
+    final = SolveStatus.OPTIMAL if incumbent.closed else SolveStatus.FEASIBLE
     bound = incumbent.bound if incumbent.bound is not None else 0
     if incumbent.closed:
         bound = incumbent.score.conflicts

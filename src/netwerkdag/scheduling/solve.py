@@ -1,34 +1,28 @@
 """Schedule a day: choose slots (`search.py`, or for a repair the slot model of `model.py` directly), seat
-them (`rooms.py`), check the plan with the very rules `netwerkdag check` uses (`rules.py`), and explain a
+them (`rooms.py`), check the plan with the very rules `netwerkdag check` uses (`rules/`), and explain a
 day that has no plan (`explain.py`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from netwerkdag.core.event import Event
 from netwerkdag.core.interests import Interests
 from netwerkdag.core.sessions import Pin
-from netwerkdag.scheduling import explain, plan, report, rooms, search
+from netwerkdag.scheduling import explain, plan, report, rooms, search, tuning
 from netwerkdag.scheduling.instance import Day, compile_day
 from netwerkdag.scheduling.model import Options, Progress, SlotOutcome, solve_slots
+from netwerkdag.scheduling.objective import SolveStatus
 from netwerkdag.scheduling.rules import PlanView, Violation, check_plan
-
-#: Room sets found lacking after a solve are added as cuts; a day needs few (features only).
-MAX_CUT_ROUNDS = 50
-#: Rooms are the second decision (fewer room changes, shorter walks): their model gets at most this long;
-#: when it has no answer by then, the matching that proved the slots seatable gives the rooms.
-ROOM_SECONDS = 1.0
-#: What checking and reporting a plan takes after the rooms (0.2 s on the generated L day, 400 sessions),
-#: and the room model's building, kept back from the room model's time when little is left.
-AFTER_ROOMS_SECONDS = 0.5
 
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    status: str  # optimal | feasible | infeasible | unknown
+    status: SolveStatus
     event: Event | None  # the plan, when there is one
     objective: int | None  # weighted conflicts
     bound: int | None
@@ -59,11 +53,17 @@ def schedule(
     broken = [v for v in check_plan(PlanView(event, day.seats)) if v.sessions and set(v.sessions) <= fixed]
     if broken:  # no plan can mend what is pinned
         pinned = tuple(f"pinned parts break the rule {v.rule}: {v.message}" for v in broken)
-        return Result("infeasible", None, None, None, time.monotonic() - started, explanation=pinned)
+        wall = time.monotonic() - started
+        return Result(SolveStatus.INFEASIBLE, None, None, None, wall, explanation=pinned)
+    proven = explain.prove(day)  # counting alone (rules.Rule.prove): no search needed
+    if proven:
+        wall = time.monotonic() - started
+        why = tuple(str(reason) for reason in proven)
+        return Result(SolveStatus.INFEASIBLE, None, None, None, wall, explanation=why, seats=day.seats)
     if options.repair_from is None:
         found = search.search(day, options, progress, started)
-        if found.status not in ("optimal", "feasible") or found.score is None:
-            why = tuple(explain.explain(day, options)) if found.status == "infeasible" else ()
+        if not found.status.has_plan or found.score is None:
+            why = tuple(explain.explain(day, options)) if found.status is SolveStatus.INFEASIBLE else ()
             wall = time.monotonic() - started
             return Result(found.status, None, None, None, wall, explanation=why, seats=day.seats)
         outcome = SlotOutcome(
@@ -81,20 +81,14 @@ def _repair(day: Day, options: Options, started: float, progress: Progress | Non
     """Repair: fewest moves first, then fewest conflicts, on the slot model of the whole day; room sets
     that cannot be seated come back as cuts."""
     cuts: list[rooms.Cut] = []
-    for _ in range(MAX_CUT_ROUNDS):
+    for _ in range(tuning.MAX_CUT_ROUNDS):
         remaining = options.time_limit - (time.monotonic() - started)
-        slot_options = Options(
-            max(0.1, remaining * 0.9),
-            options.workers,
-            options.seed,
-            options.symmetry_breaking,
-            options.repair_from,
-        )
+        slot_options = dataclasses.replace(options, time_limit=max(0.1, remaining * 0.9))
         outcome = solve_slots(day, slot_options, [(c.slot, c.rooms, c.limit) for c in cuts], progress)
-        if outcome.status not in ("optimal", "feasible"):
+        if not outcome.status.has_plan:
             wall = time.monotonic() - started
             why: tuple[str, ...] = ()
-            if outcome.status == "infeasible":
+            if outcome.status is SolveStatus.INFEASIBLE:
                 why = tuple(explain.explain(day, options))
             return Result(outcome.status, None, None, None, wall, explanation=why, seats=day.seats)
         cut = rooms.find_cut(day, outcome.slot_of)
@@ -102,7 +96,7 @@ def _repair(day: Day, options: Options, started: float, progress: Progress | Non
             return outcome
         cuts.append(cut)
     wall = time.monotonic() - started  # pragma: no cover - a day with fifty lacking room sets
-    return Result("unknown", None, None, None, wall, seats=day.seats)  # pragma: no cover
+    return Result(SolveStatus.UNKNOWN, None, None, None, wall, seats=day.seats)  # pragma: no cover
 
 
 def _seated(
@@ -114,7 +108,7 @@ def _seated(
         day,
         outcome.slot_of,
         options.repair_from,
-        min(ROOM_SECONDS, max(0.2, remaining - AFTER_ROOMS_SECONDS)),
+        min(tuning.ROOM_SECONDS, max(0.2, remaining - tuning.AFTER_ROOMS_SECONDS)),
         options.workers,
         options.seed,
     )
@@ -136,3 +130,21 @@ def _seated(
         violations=violations,
         seats=day.seats,
     )
+
+
+def result_dict(result: Result) -> dict[str, Any]:
+    """A result as plain data, for `netwerkdag schedule --json` and the web's run page: the status, the
+    weighted conflicts (`objective`), the person-pairs in conflict (`conflicts`), the proven lower bound
+    and the gap, the seconds, the sessions moved, why a day has no plan, and the rules a plan breaks (none:
+    the checker is the referee of every plan, so one here is a bug)."""
+    return {
+        "status": str(result.status),
+        "objective": result.objective,
+        "conflicts": result.conflict_pairs,
+        "bound": result.bound,
+        "gap": None if result.gap is None else round(result.gap, 6),
+        "wall_s": round(result.wall_s, 3),
+        "moved": list(result.moved),
+        "explanation": list(result.explanation),
+        "violations": [v.message for v in result.violations],
+    }

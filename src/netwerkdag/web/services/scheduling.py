@@ -28,7 +28,7 @@ from netwerkdag.core.problems import NetwerkdagError
 from netwerkdag.core.sessions import Pin
 from netwerkdag.files.dump import dump_event
 from netwerkdag.scheduling.model import Options
-from netwerkdag.scheduling.solve import schedule
+from netwerkdag.scheduling.solve import result_dict, schedule
 from netwerkdag.web import models, tasks
 from netwerkdag.web.i18n import N_
 from netwerkdag.web.services import plans
@@ -166,17 +166,8 @@ def _execute(run: models.SchedulingRun) -> None:
         )
 
     interests = interests_for(run.event, core)
-    result = schedule(core, interests, Options(run.time_limit, 2, 0), progress)
-    summary: dict[str, Any] = {
-        "status": result.status,
-        "objective": result.objective,
-        "bound": result.bound,
-        "gap": None if result.gap is None else round(result.gap, 4),
-        "wall_s": round(result.wall_s, 2),
-        "moved": list(result.moved),
-        "explanation": list(result.explanation),
-        "violations": [v.message for v in result.violations],
-    }
+    result = schedule(core, interests, Options(time_limit=run.time_limit, workers=2, seed=0), progress)
+    summary = result_dict(result)
     if result.event is None or result.violations:
         _finish(
             run,

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema
 import pytest
 import yaml
 from typer.testing import CliRunner
 
-from conftest import RunCli
 from netwerkdag.cli.app import app, visible
 from netwerkdag.cli.planning import NOT_JUDGED
+
+if TYPE_CHECKING:
+    from tests.conftest import RunCli
 
 BROKEN = Path(__file__).resolve().parent.parent / "files" / "broken"
 COMMANDS = ["validate", "render", "export", "schema"]

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from conftest import RunCli
+if TYPE_CHECKING:
+    from tests.conftest import RunCli
 
 SLOT_TIMES = [("09:00", "09:45"), ("10:00", "10:45"), ("11:00", "11:45"), ("13:00", "13:45"),
               ("14:00", "14:45"), ("15:00", "15:45")]  # fmt: skip

@@ -15,16 +15,19 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
 from typer.testing import CliRunner
 
-from conftest import RunCli
 from netwerkdag.cli.app import app
 from netwerkdag.cli.planning import NOT_JUDGED
 from netwerkdag.core.problems import Location, NetwerkdagError, Problem
 from netwerkdag.files.load import NOT_READ, load_event
+
+if TYPE_CHECKING:
+    from tests.conftest import RunCli
 
 BROKEN = Path(__file__).parent / "broken"
 CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())

@@ -5,15 +5,18 @@ every problem at once, each at file:row:column, and nothing is read."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from tests.files.bombs import workbook
 
-from conftest import RunCli
 from netwerkdag.core.event import Event
 from netwerkdag.core.interests import WANTS, Interest, Reason
 from netwerkdag.core.problems import Location, NetwerkdagError, Problem
 from netwerkdag.files.interests_csv import parse_interests, read_interests
+
+if TYPE_CHECKING:
+    from tests.conftest import RunCli
 
 NAME = "belangstelling.csv"
 

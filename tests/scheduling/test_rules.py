@@ -12,12 +12,11 @@ from __future__ import annotations
 import copy
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
 
-from conftest import RunCli
 from netwerkdag.core.event import Event
 from netwerkdag.core.interests import derive_interests
 from netwerkdag.files.load import load_event
@@ -52,6 +51,10 @@ BLOCKS: list[dict[str, Any]] = [
     {"id": "wissel", "kind": "transfer", "start": "11:00", "end": "11:05"},
     {"id": "ronde-2", "kind": "parallel", "start": "11:05", "end": "12:00"},
 ]
+
+
+if TYPE_CHECKING:
+    from tests.conftest import RunCli
 
 
 def _session(sid: str, group: str, block: str, room: str, seats: int, **extra: Any) -> dict[str, Any]:

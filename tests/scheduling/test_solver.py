@@ -7,13 +7,12 @@ import dataclasses
 import json
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import RunCli
 from netwerkdag.core.event import Event
 from netwerkdag.core.interests import Interest, Interests, Reason, derive_interests
 from netwerkdag.core.timegrid import Window
@@ -24,6 +23,9 @@ from netwerkdag.scheduling.plan import Place, placements
 from netwerkdag.scheduling.report import conflicts, weighted
 from netwerkdag.scheduling.rules import PlanView, check_plan
 from netwerkdag.scheduling.solve import schedule
+
+if TYPE_CHECKING:
+    from tests.conftest import RunCli
 
 SLOT_TIMES = (("10:00", "11:00"), ("11:15", "12:15"), ("13:00", "14:00"), ("15:00", "16:00"))
 

@@ -113,7 +113,8 @@ def test_fill_per_session_against_capacity(day: models.Event, make_invitee: Make
         registration.choose(person, "ronde-1", "pijler-sociaal")
     registration.choose(make_invitee()[0], "ronde-1", "pijler-fysiek")
     registration.wait_for(make_invitee()[0], "ronde-1", "pijler-sociaal")
-    registration.choose(make_invitee()[0], "session:lunch-gezamenlijk", "lunch-gezamenlijk")
+    lunch = models.SlotKey.part("lunch-gezamenlijk")
+    registration.choose(make_invitee()[0], str(lunch), lunch.id)
 
     with i18n.language("nl"):
         found = dashboard.rounds(day, dashboard.programme.published_event(day), "nl")

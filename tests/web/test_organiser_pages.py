@@ -20,6 +20,7 @@ from tests.web.conftest import MakeInvitee, run_tasks
 
 from netwerkdag.web import models
 from netwerkdag.web.services import registration
+from netwerkdag.web.services.editing import draft_revision
 
 pytestmark = pytest.mark.django_db
 
@@ -192,6 +193,7 @@ def test_editing_rooms_and_sessions_in_the_browser(organiser: Client, day: model
         "room-zaal-2-capacity": "25",
         "room-zaal-2-name": "Zaal Twee",
         "session-pijler-sociaal-room": "gravenzaal",
+        "revision": draft_revision(day.document),
     }
     response = organiser.post("/organisatie/g40-haarlem-2023/sessions/", form)
     assert response.status_code == 303
@@ -209,6 +211,7 @@ def test_an_edit_that_breaks_a_rule_saves_nothing(organiser: Client, day: models
         "session-pijler-sociaal-room": "zaal-3",
         "session-pijler-fysiek-room": "zaal-3",
         "room-zaal-4-capacity": "12",
+        "revision": draft_revision(day.document),
     }
     response = organiser.post("/organisatie/g40-haarlem-2023/sessions/", form)
     assert response.status_code == 400
@@ -253,9 +256,10 @@ def test_a_link_is_revoked_or_replaced(
 def test_catering_counts_the_parts_people_join(
     organiser: Client, day: models.Event, make_invitee: MakeInvitee
 ) -> None:
+    lunch, drinks = models.SlotKey.part("lunch-gezamenlijk"), models.SlotKey.part("borrel-afsluiting")
     for _ in range(3):
-        registration.choose(make_invitee()[0], "session:lunch-gezamenlijk", "lunch-gezamenlijk")
-    registration.choose(make_invitee()[0], "session:borrel-afsluiting", "borrel-afsluiting")
+        registration.choose(make_invitee()[0], str(lunch), lunch.id)
+    registration.choose(make_invitee()[0], str(drinks), drinks.id)
     page = organiser.get("/organisatie/g40-haarlem-2023/").content.decode()
     assert re.search(r"<dt>Lunch</dt> <dd>3</dd>", page)
     assert re.search(r"<dt>Borrel</dt> <dd>1</dd>", page)

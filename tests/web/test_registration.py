@@ -108,7 +108,7 @@ def test_joining_a_waiting_list_when_a_seat_is_free_registers(
 def test_declining_gives_every_seat_back(day: models.Event, make_invitee: MakeInvitee) -> None:
     person, _ = make_invitee()
     registration.choose(person, "ronde-1", "pijler-sociaal")
-    registration.choose(person, "session:lunch-gezamenlijk", "lunch-gezamenlijk")
+    registration.choose(person, str(models.SlotKey.part("lunch-gezamenlijk")), "lunch-gezamenlijk")
     registration.decline(person)
     assert not models.Registration.objects.filter(invitee=person).exists()
     assert seats_of(day, "pijler-sociaal").taken == 0
@@ -163,6 +163,7 @@ def test_sessions_that_change_rounds_take_their_people_along(
             "pijler-sociaal": editing.SessionEdit("Pijlerbijeenkomst Sociaal", "ronde-2", "zaal-2"),
             "thema-woningmarkt": editing.SessionEdit("Woningmarkt", "ronde-1", "zaal-2"),
         },
+        revision=editing.draft_revision(day.document),
     )
     version = programme.publish(day)
 

@@ -41,5 +41,13 @@ def environment(**options: Any) -> jinja2.Environment:
         lambda singular, plural, n: translations(i18n.current()).ngettext(singular, plural, n),
         newstyle=True,
     )
-    env.globals.update(url=_url, static=static, current_language=i18n.current, get_messages=get_messages)
+    from netwerkdag.web.models import Attendance  # the app registry is ready once a template is loaded
+
+    env.globals.update(
+        url=_url,
+        static=static,
+        current_language=i18n.current,
+        get_messages=get_messages,
+        Attendance=Attendance,
+    )
     return env

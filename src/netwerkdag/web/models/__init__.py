@@ -1,11 +1,21 @@
 """The tables of the web app, one file per concept; import them from here."""
 
 from netwerkdag.web.models.audit import AuditEntry, RateLimit
-from netwerkdag.web.models.events import Event, Organiser, ProgrammeVersion, SchedulingRun, Seats
+from netwerkdag.web.models.events import (
+    OPT_IN_SLOTS,
+    Event,
+    Organiser,
+    ProgrammeVersion,
+    SchedulingRun,
+    Seats,
+    SlotKey,
+    document_digest,
+)
 from netwerkdag.web.models.invitees import Attendance, Invitation, Invitee, Registration, WaitingEntry
 from netwerkdag.web.models.work import DailyRun, OutgoingMail, WorkerProcess
 
 __all__ = [
+    "OPT_IN_SLOTS",
     "Attendance",
     "AuditEntry",
     "DailyRun",
@@ -19,6 +29,8 @@ __all__ = [
     "Registration",
     "SchedulingRun",
     "Seats",
+    "SlotKey",
     "WaitingEntry",
     "WorkerProcess",
+    "document_digest",
 ]

@@ -9,9 +9,18 @@ taken; the registration services change `taken` only with a conditional update.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+
+
+def document_digest(text: str) -> str:
+    """The SHA-256 (hex) of an event file's text: what the web app's caches of a programme are keyed by."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class Event(models.Model):
@@ -50,6 +59,9 @@ class ProgrammeVersion(models.Model):
     #: Sessions that moved, appeared or went since the previous version: a list of {session, title, what,
     #: before, after}.
     changes = models.JSONField(default=list, blank=True)
+    #: `document_digest(document)`, set on every save: the key of the web app's caches of this programme.
+    #: Not its id, which a restored backup gives to another programme.
+    digest = models.CharField(max_length=64, editable=False, db_index=True)
     published_at = models.DateTimeField(auto_now_add=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -59,10 +71,17 @@ class ProgrammeVersion(models.Model):
 
     class Meta:
         ordering = ["event", "-number"]
-        constraints = [models.UniqueConstraint(fields=["event", "number"], name="one_number_per_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "number"], name="one_number_per_version"),
+            models.CheckConstraint(condition=~Q(digest=""), name="version_has_digest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event.slug} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.digest = document_digest(self.document)
+        super().save(*args, **kwargs)
 
 
 class Organiser(models.Model):
@@ -78,12 +97,50 @@ class Organiser(models.Model):
         return f"{self.user} @ {self.event.slug}"
 
 
+#: How a slot of a part one joins or not begins; only `SlotKey` writes and reads it.
+_OPT_IN_PREFIX = "session:"
+
+
+@dataclass(frozen=True, slots=True)
+class SlotKey:
+    """What a person holds at most one seat of: a round of parallel sessions, of which one chooses one (`id`
+    is the block's), or a part one joins or not, as lunch, the board meeting or drinks (`id` is the
+    session's). `str(key)` is how `Seats.slot`, `Registration.slot`, `WaitingEntry.slot` and the invitee
+    form's field names spell it; `SlotKey.parse` reads that back."""
+
+    id: str
+    opt_in: bool
+
+    @classmethod
+    def round(cls, block_id: str) -> SlotKey:
+        return cls(block_id, opt_in=False)
+
+    @classmethod
+    def part(cls, session_id: str) -> SlotKey:
+        """The slot of a session one joins or not."""
+        return cls(session_id, opt_in=True)
+
+    @classmethod
+    def parse(cls, text: str) -> SlotKey:
+        if text.startswith(_OPT_IN_PREFIX):
+            return cls.part(text.removeprefix(_OPT_IN_PREFIX))
+        return cls.round(text)
+
+    def __str__(self) -> str:
+        return f"{_OPT_IN_PREFIX}{self.id}" if self.opt_in else self.id
+
+
+#: The rows (`Seats`, `Registration`, `WaitingEntry`) whose slot is a part one joins or not.
+OPT_IN_SLOTS = Q(slot__startswith=_OPT_IN_PREFIX)
+
+
 class Seats(models.Model):
     """The seats of one session that takes registrations.
 
-    `slot` groups the sessions a person chooses one of: the block id for a parallel slot, or
-    ``session:<id>`` for a part one joins or not (lunch, the board meeting, drinks). `capacity` None means
-    no limit (a part that spans the venue). The database itself refuses more seats taken than capacity.
+    `slot` groups the sessions a person chooses one of: a `SlotKey` as text, the block id for a parallel
+    slot, or the session's own for a part one joins or not (lunch, the board meeting, drinks). `capacity`
+    None means no limit (a part that spans the venue). The database itself refuses more seats taken than
+    capacity.
     """
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="seats")
@@ -110,6 +167,10 @@ class Seats(models.Model):
     @property
     def left(self) -> int | None:
         return None if self.capacity is None else max(self.capacity - self.taken, 0)
+
+    @property
+    def key(self) -> SlotKey:
+        return SlotKey.parse(self.slot)
 
 
 class SchedulingRun(models.Model):

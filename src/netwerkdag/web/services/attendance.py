@@ -79,14 +79,14 @@ def session_counts(event: models.Event, core: CoreEvent | None) -> list[SessionC
 def catering(event: models.Event) -> Catering:
     people = models.Invitee.objects.filter(event=event, withdrawn_at__isnull=True)
     counts = dict(people.values_list("attending").annotate(n=Count("id")).values_list("attending", "n"))
-    attending = people.filter(attending="yes")
+    attending = people.filter(attending=models.Attendance.YES)
     return Catering(
-        counts.get("yes", 0),
-        counts.get("no", 0),
-        counts.get("unknown", 0),
+        counts.get(models.Attendance.YES, 0),
+        counts.get(models.Attendance.NO, 0),
+        counts.get(models.Attendance.UNKNOWN, 0),
         tuple(
             (row.title, row.taken)
-            for row in models.Seats.objects.filter(event=event, active=True, slot__startswith="session:")
+            for row in models.Seats.objects.filter(models.OPT_IN_SLOTS, event=event, active=True)
         ),
         tuple(d for d in attending.exclude(dietary="").values_list("dietary", flat=True)),
         tuple(a for a in attending.exclude(accessibility="").values_list("accessibility", flat=True)),

@@ -39,7 +39,10 @@ def remind(*, now: datetime | None = None) -> str:
         if not event.versions.exists():
             continue
         people = models.Invitee.objects.filter(
-            event=event, attending="yes", withdrawn_at__isnull=True, anonymised_at__isnull=True
+            event=event,
+            attending=models.Attendance.YES,
+            withdrawn_at__isnull=True,
+            anonymised_at__isnull=True,
         ).exclude(email="")
         for person in people.exclude(mails__kind=models.OutgoingMail.Kind.REMINDER):
             with transaction.atomic():

@@ -280,7 +280,7 @@ def rounds(event: models.Event, core: CoreEvent | None, lang: str) -> list[Round
         if core is None or not core.has_session(count.session_id):
             key = gone
             labels[key] = i18n.gettext("No longer in the programme")
-        elif count.slot.startswith("session:"):
+        elif models.SlotKey.parse(count.slot).opt_in:
             key = other
             labels[key] = i18n.gettext("Parts one joins or not")
         else:

@@ -36,6 +36,47 @@ def invite(invitee: models.Invitee, *, now: datetime | None = None) -> str:
     return token
 
 
+def mark_sent(token: str, *, now: datetime | None = None) -> None:
+    """Record that the invitation carrying `token` was handed to the mail server."""
+    models.Invitation.objects.filter(token_hash=token_hash(token)).update(sent_at=now or timezone.now())
+
+
+def queue_invitation(invitee: models.Invitee) -> bool:
+    """Queue an invitation mail for `invitee`; False when there is nobody to mail (no address,
+    anonymised) or one is waiting already. The link is made when the worker sends it (`invite`, which
+    revokes the earlier links) and marked sent once the mail server took it (`mark_sent`): a link exists
+    only in the mail that carries it."""
+    # Imported here: mail composes invitations with `invite` and `mark_sent`, so it imports this module.
+    from netwerkdag.web.services import mail
+
+    if invitee.anonymised_at is not None:
+        return False
+    return mail.queue(models.OutgoingMail.Kind.INVITATION, invitee=invitee) is not None
+
+
+def queue_invitations(event: models.Event) -> int:
+    """Queue an invitation for every invitee of `event` with an address who has none queued, being sent
+    or sent, and no link marked sent (from before the outbox), in one transaction; returns how many.
+    Asking twice adds nothing."""
+    done = (
+        models.OutgoingMail.Status.QUEUED,
+        models.OutgoingMail.Status.SENDING,
+        models.OutgoingMail.Status.SENT,
+    )
+    invited = models.OutgoingMail.objects.filter(kind=models.OutgoingMail.Kind.INVITATION, status__in=done)
+    people = (
+        models.Invitee.objects.filter(event=event, anonymised_at__isnull=True)
+        .exclude(email="")
+        # One subquery (two conditions on `mails__` in exclude() may match two different mails).
+        .exclude(pk__in=invited.values("invitee_id"))
+        .exclude(invitations__sent_at__isnull=False)
+        .select_related("event")
+        .order_by("pk")
+    )
+    with transaction.atomic():
+        return sum(queue_invitation(person) for person in people)
+
+
 def link(token: str) -> str:
     return settings.BASE_URL + reverse("web:invitee", kwargs={"token": token})
 

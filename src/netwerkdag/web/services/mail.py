@@ -273,12 +273,7 @@ def _invitation(mail: models.OutgoingMail, invitee: models.Invitee) -> Composed:
     context = {"invitee": invitee, "event": invitee.event, "link": invitations.link(token)}
     message = _message(mail, invitee.email, subject, "invitation", context)
 
-    def mark_sent() -> None:
-        models.Invitation.objects.filter(token_hash=invitations.token_hash(token)).update(
-            sent_at=timezone.now()
-        )
-
-    return Composed(message, [mark_sent])
+    return Composed(message, [lambda: invitations.mark_sent(token)])
 
 
 def _programme_mail(
@@ -311,7 +306,7 @@ def _confirmation(mail: models.OutgoingMail, invitee: models.Invitee) -> Compose
 
 
 def _reminder(mail: models.OutgoingMail, invitee: models.Invitee) -> Composed:
-    if invitee.attending != "yes":
+    if invitee.attending != models.Attendance.YES:
         raise NothingToSend("the person no longer comes")
     subject = i18n.gettext("Soon: %(title)s", title=invitee.event.title)
     return _programme_mail(mail, invitee, subject, "reminder")

@@ -35,7 +35,7 @@ def withdraw(invitee: models.Invitee) -> None:
                 registration.release(held)
         invitations.revoke(invitee)
         models.Invitee.objects.filter(pk=invitee.pk).update(
-            **ERASED, attending="no", withdrawn_at=now, anonymised_at=now
+            **ERASED, attending=models.Attendance.NO, withdrawn_at=now, anonymised_at=now
         )
 
 

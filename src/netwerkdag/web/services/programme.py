@@ -1,12 +1,13 @@
 """The programme behind the web app: event files read with the CLI's loader, published versions, seats.
 
-An event file is parsed once per process and text (`event_from_document` is cached by the text's hash):
-a cache any process can rebuild from the database, so several app servers need nothing shared but it.
+An event file is parsed once per process and text (`event_from_document` is cached by the text's hash, a
+published programme by the digest its version stores): a cache any process can rebuild from the database,
+so several app servers need nothing shared but it, and keyed by content, never by a database id, so a
+restored backup whose ids hold other programmes is never served from it.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,7 +41,7 @@ def event_from_document(text: str, name: str = "event.yaml") -> CoreEvent:
                 "split off nothing: an event file of a day is far smaller; check that this is the right file",
             )
         )
-    return _cached(hashlib.sha256(text.encode("utf-8")).hexdigest(), text, name)
+    return _cached(models.document_digest(text), text, name)
 
 
 @lru_cache(maxsize=32)
@@ -54,25 +55,32 @@ def draft_event(event: models.Event) -> CoreEvent:
 
 
 def published_event(event: models.Event) -> CoreEvent | None:
-    version_id = published_version_id(event)
-    return None if version_id is None else version_event(version_id)
+    digest = published_digest(event)
+    return None if digest is None else event_of_digest(digest)
 
 
-def published_version_id(event: models.Event) -> int | None:
-    """The id of the event's published version (one small query; versions never change once made)."""
+def published_digest(event: models.Event) -> str | None:
+    """The SHA-256 of the event's published document (one small query), None while nothing is published.
+    Every cache of a published programme is keyed by it, never by a database id: a restored backup
+    reuses ids for other programmes, while a digest names one document."""
     return (
         models.ProgrammeVersion.objects.filter(event=event)
         .order_by("-number")
-        .values_list("pk", flat=True)
+        .values_list("digest", flat=True)
         .first()
     )
 
 
 @lru_cache(maxsize=32)
-def version_event(version_id: int) -> CoreEvent:
-    """The programme of a published version, read once per process: a version never changes."""
-    version = models.ProgrammeVersion.objects.select_related("event").get(pk=version_id)
-    return event_from_document(version.document, f"{version.event.slug}.yaml")
+def event_of_digest(digest: str) -> CoreEvent:
+    """The programme of the published document with this SHA-256, read once per process (any version that
+    holds it will do: equal digests, equal documents)."""
+    versions = models.ProgrammeVersion.objects.filter(digest=digest)
+    found = versions.values_list("document", "event__slug").first()
+    if found is None:
+        raise models.ProgrammeVersion.DoesNotExist(f"no published version has the digest {digest}")
+    document, slug = found
+    return event_from_document(document, f"{slug}.yaml")
 
 
 # --- what takes registrations ----------------------------------------------------------------------------
@@ -84,7 +92,7 @@ class Offering:
     meeting or drinks one joins or not."""
 
     session_id: str
-    slot: str
+    slot: str  # a `models.SlotKey` as the tables spell it
     title: str
     capacity: int | None
 
@@ -116,9 +124,9 @@ def offerings(event: CoreEvent) -> list[Offering]:
     for session in sorted(event.sessions, key=lambda s: (s.start, s.id)):
         room = event.room_of(session)
         if _in_parallel_slot(event, session) and session.block is not None:
-            slot = session.block
+            slot = str(models.SlotKey.round(session.block))
         elif _opt_in(event, session):
-            slot = f"session:{session.id}"
+            slot = str(models.SlotKey.part(session.id))
         else:
             continue
         capacity = None if room is None or room.shared else room.capacity
@@ -234,13 +242,16 @@ def import_event(text: str, name: str, *, slug: str | None = None) -> models.Eve
 
 
 def publish(event: models.Event, user: object | None = None) -> models.ProgrammeVersion:
-    """Publish the draft as the next version; seats follow it, and everyone registered for a session that
-    moved or went gets a mail, queued in the same transaction. Returns the new version: its `changes`
-    list what moved since the previous one, `told` how many people were mailed."""
-    draft_event(event)  # a draft with problems is refused before anything is locked
+    """Publish the draft as the next version: the whole use case, in one transaction under the event's
+    row lock, in this order: the draft is read and checked as it is now (not as the caller last read
+    it; a draft with problems raises `NetwerkdagError` and nothing is stored), the version is written,
+    the seats follow it (sessions that moved take their registrations along, `sync_seats`), and a mail
+    is queued in the outbox for everyone registered for a session that moved or went; the worker sends
+    them only after the commit. Publishing an unchanged draft again returns the last version. Returns
+    the version: its `changes` list what moved since the previous one, `told` how many were mailed."""
     with transaction.atomic():
         event = models.Event.objects.select_for_update().get(pk=event.pk)
-        core = draft_event(event)  # the draft as it is now, not as the caller last read it
+        core = draft_event(event)
         previous = event.published
         if previous is not None and previous.document == event.document:
             return previous  # nothing changed since the last publication

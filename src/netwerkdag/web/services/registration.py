@@ -26,6 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from netwerkdag.web import models
+from netwerkdag.web.i18n import N_
 from netwerkdag.web.services import mail
 
 T = TypeVar("T")
@@ -179,6 +180,19 @@ def _held_before(invitee: models.Invitee, session_id: str) -> int | None:
     ).count()
 
 
+#: The longest wish (dietary, accessibility) kept.
+MAX_WISH = 1000
+
+
+class AnswerProblem(Exception):
+    """A form the person must correct; nothing was saved. `message` (English, in the catalogue) and
+    `values` let the page say it in the person's language."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        self.message, self.values = message, values
+        super().__init__(message % values if values else message)
+
+
 @dataclass(frozen=True, slots=True)
 class Answers:
     """What a person says on their form: their choice per slot they answered (None: none of its
@@ -191,19 +205,75 @@ class Answers:
     language: str = ""
     #: The form said "I will come". Without it, someone who said no stays a no (`Declined`).
     says_coming: bool = True
+    #: The form said "I will not come": the choices and wishes are not read.
+    declines: bool = False
+
+
+def save_answer(invitee: models.Invitee, answers: Answers) -> list[Result]:
+    """The use case behind the invitee's form: a "no" (`decline`), or else the whole answer (`register`),
+    each in one transaction. Returns the result per slot (none for a "no")."""
+    if answers.declines:
+        decline(invitee)
+        return []
+    return register(invitee, answers)
+
+
+def _check_wishes(answers: Answers) -> None:
+    if len(answers.dietary) > MAX_WISH or len(answers.accessibility) > MAX_WISH:
+        raise AnswerProblem(N_("Keep each wish under %(n)s characters; nothing was saved."), n=MAX_WISH)
+    if (answers.dietary or answers.accessibility) and not answers.consent:
+        raise AnswerProblem(
+            N_("To keep your dietary or accessibility wishes we need your consent; tick the box.")
+        )
+
+
+def _lock_seats(invitee: models.Invitee, choices: Mapping[str, str | None]) -> None:
+    """Lock the seat rows the answer may change (the sessions chosen and the ones held in those slots)
+    in one statement, in id order: two people whose answers touch the same sessions lock them in the
+    same order and so take turns instead of deadlocking. (PostgreSQL; SQLite's writers take turns
+    already. Off with the test-only switch, whose race must stay a race.)"""
+    if not settings.NETWERKDAG_SEAT_LOCK:
+        return
+    wanted = [s for s in choices.values() if s is not None]
+    ids = set(
+        models.Seats.objects.filter(event_id=invitee.event_id, session_id__in=wanted).values_list(
+            "pk", flat=True
+        )
+    )
+    ids |= set(
+        models.Registration.objects.filter(invitee=invitee, slot__in=list(choices)).values_list(
+            "seats_id", flat=True
+        )
+    )
+    list(models.Seats.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
 
 
 def register(invitee: models.Invitee, answers: Answers) -> list[Result]:
-    """The person comes: their wishes, language and every choice saved in one transaction, and a
-    confirmation queued with it when every chosen session had a seat. Someone who said no must say they
-    come (`says_coming`), or gets `Declined`. A full session leaves that slot as
-    it was (`Outcome.FULL` among the results) and sends no confirmation yet."""
+    """The person comes: their answer saved whole, in one transaction, in this order: the person's row
+    locked, then the seat rows the answer touches (`_lock_seats`); attendance, wishes (kept only with
+    consent), consent and language written; each slot's choice applied, in slot order; and, when every
+    chosen session had a seat, the confirmation queued in the outbox, which the worker sends only after
+    the commit. Any error on the way (a session that is not a choice of its slot, `UnknownChoice`; a
+    failing database) rolls all of it back: nothing of the answer is stored and no mail is queued.
+
+    A full session is an expected outcome, not a failure: that slot stays as it was (the person keeps
+    their earlier choice there, if any, and may join the waiting list), the rest of the answer is saved,
+    and the result says `Outcome.FULL` for that slot, which the page shows as "not everything could be
+    saved"; no confirmation is queued until every choice has a seat. Rolling the whole answer back for
+    one full session would make the person lose the seats they just got in the other rounds to whoever
+    submits next.
+
+    Raises `RegistrationClosed` after the deadline, `AnswerProblem` for wishes that are too long or
+    kept without consent, and `Declined` when someone who said no does not now say they come
+    (`says_coming`); in each case nothing is stored."""
     _check_open(invitee)
+    _check_wishes(answers)
     held = {s: _held_before(invitee, s) for s in answers.choices.values() if s is not None}
 
     def work() -> list[Result]:
         if not answers.says_coming:
             _check_coming(invitee)
+        _lock_seats(invitee, answers.choices)
         now = timezone.now()
         consent_at = models.Invitee.objects.values_list("special_consent_at", flat=True).get(pk=invitee.pk)
         models.Invitee.objects.filter(pk=invitee.pk).update(
@@ -223,19 +293,24 @@ def register(invitee: models.Invitee, answers: Answers) -> list[Result]:
             mail.queue(models.OutgoingMail.Kind.CONFIRMATION, invitee=invitee)
         return results
 
-    return _retrying(invitee, work)
+    results = _retrying(invitee, work)
+    invitee.refresh_from_db()
+    return results
 
 
 def wait_for(invitee: models.Invitee, slot: str, session_id: str) -> Result:
     """Join the waiting list of a full session (one place per slot: a new one replaces the old and goes to
-    the back). If a seat is free after all, take it instead."""
+    the back). If a seat is free after all, take it instead. One transaction, with the session's seat row
+    locked first: a seat given back meanwhile either comes before (and is taken here) or waits for this
+    commit (and then promotes the person from the list), so nobody waits beside a free seat."""
     _check_open(invitee)
-    result = choose(invitee, slot, session_id)
-    if result.outcome is not Outcome.FULL:
-        return result
+    held = _held_before(invitee, session_id)
 
     def work() -> Result:
-        _check_coming(invitee)
+        _lock_seats(invitee, {slot: session_id})
+        result = _choose(invitee, slot, session_id, held)  # says `Declined` to someone who said no
+        if result.outcome is not Outcome.FULL:
+            return result
         target = _seats(invitee, slot, session_id)
         existing = models.WaitingEntry.objects.filter(invitee=invitee, slot=slot).first()
         if existing is not None and existing.seats_id == target.pk:
@@ -259,7 +334,9 @@ def decline(invitee: models.Invitee) -> None:
         models.WaitingEntry.objects.filter(invitee=invitee).delete()
         for registration in models.Registration.objects.filter(invitee=invitee).order_by("seats_id"):
             release(registration)
-        models.Invitee.objects.filter(pk=invitee.pk).update(attending="no", responded_at=timezone.now())
+        models.Invitee.objects.filter(pk=invitee.pk).update(
+            attending=models.Attendance.NO, responded_at=timezone.now()
+        )
 
     _retrying(invitee, work)
 

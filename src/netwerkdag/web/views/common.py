@@ -17,7 +17,7 @@ from django.urls import reverse
 from netwerkdag.core.event import Event as CoreEvent
 from netwerkdag.core.problems import NetwerkdagError
 from netwerkdag.web import i18n, models
-from netwerkdag.web.services.programme import published_version_id, version_event
+from netwerkdag.web.services.programme import event_of_digest, published_digest
 
 
 def page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -27,20 +27,21 @@ def page(request: HttpRequest, template: str, context: dict[str, Any], status: i
 
 @dataclass(frozen=True, slots=True)
 class Published:
-    """The event of a public address, the id of its published version and that version's programme."""
+    """The event of a public address, the SHA-256 of its published document (what the caches of its pages
+    are keyed by) and that document's programme."""
 
     event: models.Event
-    version_id: int
+    digest: str
     core: CoreEvent
 
 
 def published(slug: str) -> Published:
     """The published programme of a public address; 404 while nothing is published."""
     event = models.Event.objects.filter(slug=slug).only("pk", "slug", "title").first()
-    version_id = None if event is None else published_version_id(event)
-    if event is None or version_id is None:
+    digest = None if event is None else published_digest(event)
+    if event is None or digest is None:
         raise Http404("no such programme")
-    return Published(event, version_id, version_event(version_id))
+    return Published(event, digest, event_of_digest(digest))
 
 
 def private(response: HttpResponse, *, secret_address: bool = False) -> HttpResponse:

@@ -33,13 +33,11 @@ from netwerkdag.web.client import client_key
 from netwerkdag.web.services import invitations, ratelimit, registration
 from netwerkdag.web.services.personal import personal_data, personal_ical, personal_pdf, personal_programme
 from netwerkdag.web.services.privacy import withdraw
-from netwerkdag.web.services.programme import published_event, published_version_id, version_event
+from netwerkdag.web.services.programme import event_of_digest, published_digest, published_event
 from netwerkdag.web.views.common import download, page, private, too_many
 from netwerkdag.web.views.public import programme_of
 
 View = Callable[..., HttpResponse]
-#: The longest wish (dietary, accessibility) kept.
-MAX_WISH = 1000
 
 
 def with_invitation(view: View) -> View:
@@ -89,10 +87,11 @@ class SlotView:
 
 
 @lru_cache(maxsize=16)
-def _interests(version_id: int) -> Mapping[str, Mapping[str, Reason]]:
-    """For every person of the published version's network, the sessions the network data points them
-    to (core.interests: their part, group, pillar, portfolio), with the reason; once per process."""
-    by_person = derive_interests(version_event(version_id)).by_person()
+def _interests(digest: str) -> Mapping[str, Mapping[str, Reason]]:
+    """For every person of the published document's network (by its SHA-256), the sessions the network
+    data points them to (core.interests: their part, group, pillar, portfolio), with the reason; once per
+    process."""
+    by_person = derive_interests(event_of_digest(digest)).by_person()
     return MappingProxyType(
         {
             person: MappingProxyType({i.session: i.reason for i in found})
@@ -132,7 +131,7 @@ def _slots(
     views = []
     for slot, members in grouped.items():
         first = core.session(members[0].session_id)
-        opt_in = slot.startswith("session:")
+        opt_in = members[0].key.opt_in
         if opt_in:
             heading = first.title
         else:
@@ -174,12 +173,12 @@ def _render(
 ) -> HttpResponse:
     invitee = invitation.invitee
     event = invitee.event
-    version_id = published_version_id(event)
-    if version_id is None:
+    digest = published_digest(event)
+    if digest is None:
         raise Http404("the programme is not published yet")
-    core = version_event(version_id)
+    core = event_of_digest(digest)
     lang = i18n.current()
-    p = programme_of(version_id, lang)
+    p = programme_of(digest, lang)
     described = {d.id: d for section in p.sections for d in section.items}
     # The descriptions as the programme shows them, their headings renumbered to stand below the form's.
     about = {
@@ -187,7 +186,7 @@ def _render(
         for s in core.sessions
         if (d := described.get(session_anchor(s.id))) is not None
     }
-    wanted = _interests(version_id).get(invitee.person_id, {}) if invitee.person_id else {}
+    wanted = _interests(digest).get(invitee.person_id, {}) if invitee.person_id else {}
     return page(
         request,
         "invitee.html",
@@ -253,43 +252,38 @@ def invitee(request: HttpRequest, invitation: models.Invitation, token: str) -> 
 
 
 def _save(request: HttpRequest, invitation: models.Invitation, token: str) -> HttpResponse:
+    """The form, read into one answer and saved by one use case (`registration.save_answer`)."""
     invitee = invitation.invitee
     post = request.POST
     attending = post.get("attending")
-    if attending == "no":
-        registration.decline(invitee)
-        messages.success(request, i18n.gettext("Thank you for letting us know you will not come."))
-        return HttpResponseRedirect(_here(token), status=303)
-    dietary = post.get("dietary", "").strip()
-    accessibility = post.get("accessibility", "").strip()
-    consent = post.get("consent") == "yes"
-    if len(dietary) > MAX_WISH or len(accessibility) > MAX_WISH:
-        messages.error(
-            request, i18n.gettext("Keep each wish under %(n)s characters; nothing was saved.", n=MAX_WISH)
-        )
-        return _render(request, invitation, token, status=400)
-    if (dietary or accessibility) and not consent:
-        messages.error(
-            request,
-            i18n.gettext("To keep your dietary or accessibility wishes we need your consent; tick the box."),
-        )
-        return _render(request, invitation, token, status=400)
     slots = set(
         models.Seats.objects.filter(event_id=invitee.event_id, active=True).values_list("slot", flat=True)
     )
     choices: dict[str, str | None] = {}
     for slot in slots:
-        if slot.startswith("session:"):
-            choices[slot] = slot.removeprefix("session:") if post.get(slot) == "yes" else None
+        if (key := models.SlotKey.parse(slot)).opt_in:
+            choices[slot] = key.id if post.get(slot) == "yes" else None
         elif slot in post:
             choices[slot] = post.get(slot) or None
     answers = registration.Answers(
-        choices, dietary, accessibility, consent, post.get("language", ""), says_coming=attending == "yes"
+        choices,
+        post.get("dietary", "").strip(),
+        post.get("accessibility", "").strip(),
+        post.get("consent") == "yes",
+        post.get("language", ""),
+        says_coming=attending == models.Attendance.YES,
+        declines=attending == models.Attendance.NO,
     )
-    results = registration.register(invitee, answers)
+    try:
+        results = registration.save_answer(invitee, answers)
+    except registration.AnswerProblem as problem:
+        messages.error(request, i18n.gettext(problem.message, **problem.values))
+        return _render(request, invitation, token, status=400)
+    if answers.declines:
+        messages.success(request, i18n.gettext("Thank you for letting us know you will not come."))
+        return HttpResponseRedirect(_here(token), status=303)
     full = [r for r in results if r.outcome is registration.Outcome.FULL]
     if full:
-        invitee.refresh_from_db()
         return _render(request, invitation, token, status=409, full=full)
     messages.success(request, i18n.gettext("Your registration is saved. A confirmation is on its way."))
     return HttpResponseRedirect(_here(token), status=303)

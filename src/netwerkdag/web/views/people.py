@@ -8,7 +8,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -24,13 +23,10 @@ from netwerkdag.web.services import (
     badges,
     invitations,
     invitees,
-    mail,
     programme,
 )
 from netwerkdag.web.services import people as people_search
 from netwerkdag.web.views.common import audit, download, for_organiser, page, problem_lines
-
-Kind = models.OutgoingMail.Kind
 
 
 def _invitee_of(event: models.Event, value: str | None) -> models.Invitee:
@@ -112,22 +108,10 @@ def import_invitees(request: HttpRequest, event: models.Event) -> HttpResponse:
 def send_invitations(request: HttpRequest, event: models.Event) -> HttpResponse:
     """Queue an invitation, with a new personal link, for every invitee with an address who has none
     queued or sent yet (or for one person). Asking twice adds nothing."""
-    people = models.Invitee.objects.filter(event=event, anonymised_at__isnull=True).exclude(email="")
     if "invitee" in request.POST:
-        people = people.filter(pk=_invitee_of(event, request.POST.get("invitee")).pk)
+        queued = int(invitations.queue_invitation(_invitee_of(event, request.POST.get("invitee"))))
     else:
-        done = (
-            models.OutgoingMail.Status.QUEUED,
-            models.OutgoingMail.Status.SENDING,
-            models.OutgoingMail.Status.SENT,
-        )
-        invited = models.OutgoingMail.objects.filter(kind=Kind.INVITATION, status__in=done)
-        # One subquery (two conditions on `mails__` in exclude() may match two different mails); and
-        # whoever has a link marked sent (before the outbox existed) is invited already.
-        people = people.exclude(pk__in=invited.values("invitee_id"))
-        people = people.exclude(invitations__sent_at__isnull=False)
-    with transaction.atomic():
-        queued = sum(mail.queue(Kind.INVITATION, invitee=person) is not None for person in people)
+        queued = invitations.queue_invitations(event)
     audit(request, event, "send-invitations", queued=queued)
     messages.success(request, i18n.gettext("%(n)s invitations are being sent.", n=queued))
     return HttpResponseRedirect(reverse("web:organiser-invitees", args=[event.slug]), status=303)
@@ -141,7 +125,7 @@ def link(request: HttpRequest, event: models.Event) -> HttpResponse:
     if person.anonymised_at is not None:
         raise Http404("no such invitee")
     if request.POST.get("do") == "send" and person.email:
-        mail.queue(Kind.INVITATION, invitee=person)
+        invitations.queue_invitation(person)
         audit(request, event, "new-link", invitee=person.pk)
         messages.success(request, i18n.gettext("A new link is being sent to %(name)s.", name=person.name))
     else:
@@ -207,7 +191,9 @@ def check_in(request: HttpRequest, event: models.Event) -> HttpResponse:
 @require_safe
 @for_organiser
 def badge_sheet(request: HttpRequest, event: models.Event) -> HttpResponse:
-    people = models.Invitee.objects.filter(event=event, anonymised_at__isnull=True).exclude(attending="no")
+    people = models.Invitee.objects.filter(event=event, anonymised_at__isnull=True).exclude(
+        attending=models.Attendance.NO
+    )
     audit(request, event, "badges", count=people.count())
     data = badges.badges_pdf(event, list(people.order_by("organisation", "name")))
     response = download(data, "application/pdf")

@@ -34,8 +34,11 @@ Kind = models.OutgoingMail.Kind
 @require_http_methods(["GET", "HEAD", "POST"])
 @for_organiser
 def sessions(request: HttpRequest, event: models.Event) -> HttpResponse:
-    """Edit rooms (name, capacity) and sessions (title, slot, room) of the draft."""
+    """Edit rooms (name, capacity) and sessions (title, slot, room) of the draft. The form carries the
+    revision of the draft it shows; an edit made on an older one is refused (409) and the page shows
+    the draft as it is now, so that two organisers editing at once never undo each other's work."""
     problems: list[str] = []
+    status = 400
     if request.method == "POST":
         core = programme.draft_event(event)
         post = request.POST
@@ -60,7 +63,9 @@ def sessions(request: HttpRequest, event: models.Event) -> HttpResponse:
         }
         if not problems:
             try:
-                changed = editing.apply(event, room_edits, session_edits)
+                changed = editing.apply(event, room_edits, session_edits, revision=post.get("revision", ""))
+            except editing.StaleDraft as stale:
+                problems, status = [i18n.gettext(stale.message)], 409
             except NetwerkdagError as error:
                 problems = [f"{p.field}: {p.message}" if p.path else p.message for p in error.problems]
             else:
@@ -73,8 +78,14 @@ def sessions(request: HttpRequest, event: models.Event) -> HttpResponse:
     return page(
         request,
         "organiser/sessions.html",
-        {"event": event, "core": core, "blocks": blocks, "problems": problems},
-        status=400 if problems else 200,
+        {
+            "event": event,
+            "core": core,
+            "blocks": blocks,
+            "problems": problems,
+            "revision": editing.draft_revision(event.document),
+        },
+        status=status if problems else 200,
     )
 
 
@@ -108,7 +119,8 @@ def _choices(post: QueryDict, core: CoreEvent) -> tuple[dict[str, Pin], set[str]
 
 
 def _start(request: HttpRequest, event: models.Event) -> HttpResponse:
-    """Start a run; with the page's choices (`pins`), written into the draft first."""
+    """Start a run; with the page's choices (`pins`), written into the draft first when the page showed
+    the draft as it is (its `revision`)."""
     here = reverse("web:organiser-schedule", args=[event.slug])
     try:
         limit = float(request.POST.get("time_limit", "10"))
@@ -118,6 +130,11 @@ def _start(request: HttpRequest, event: models.Event) -> HttpResponse:
         pins = None
         changed: dict[str, str] = {}
         if request.POST.get("pins"):
+            # The choices were made on the draft the page showed: on an older one they would undo
+            # another organiser's changes (`scheduling.start` then writes only onto this request's draft).
+            if request.POST.get("revision") != editing.draft_revision(event.document):
+                messages.error(request, i18n.gettext(editing.StaleDraft.message))
+                return HttpResponseRedirect(here, status=303)
             core = programme.draft_event(event)
             pins = plans.chosen_pins(core, *_choices(request.POST, core))
             changed = {k: v.value for k, v in pins.items() if core.session(k).pin is not v}
@@ -157,6 +174,7 @@ def schedule_start(request: HttpRequest, event: models.Event) -> HttpResponse:
             "now": None if core is None else scheduling.current_figures(event, core),
             "rounds": [] if core is None else plans.rounds(core),
             "core": core,
+            "revision": editing.draft_revision(event.document),
             "active": models.SchedulingRun.objects.filter(event=event, status__in=scheduling.ACTIVE).first(),
             "workers": live_workers("scheduling"),
             "num": _number(lang),

@@ -25,7 +25,7 @@ from netwerkdag.publish.labels import place_name, round_heading, session_times
 from netwerkdag.publish.markdown import markdown_to_html
 from netwerkdag.publish.pdf import render_pdf
 from netwerkdag.web import i18n, models
-from netwerkdag.web.services.programme import published_version_id, version_event
+from netwerkdag.web.services.programme import event_of_digest, published_digest
 from netwerkdag.web.views.common import download, page, published
 
 
@@ -43,35 +43,39 @@ def home(request: HttpRequest) -> HttpResponse:
     lang = i18n.current()
     cards = []
     for event in models.Event.objects.filter(versions__isnull=False).distinct():
-        version_id = published_version_id(event)
-        if version_id is not None:
-            cards.append(Card(event.slug, _view(version_id, lang), version_event(version_id).venue.city))
+        digest = published_digest(event)
+        if digest is not None:
+            cards.append(Card(event.slug, _view(digest, lang), event_of_digest(digest).venue.city))
     return page(request, "home.html", {"cards": cards})
 
 
+# Every cache below is keyed by the SHA-256 of the published document (`published_digest`), never by a
+# database id: a page is a function of the document, and a restored backup reuses ids for other ones.
+
+
 @lru_cache(maxsize=16)
-def _view(version_id: int, lang: str) -> Programme:
-    return programme_view(version_event(version_id), lang=lang)
+def _view(digest: str, lang: str) -> Programme:
+    return programme_view(event_of_digest(digest), lang=lang)
 
 
-def programme_of(version_id: int, lang: str) -> Programme:
-    """The view of a published version in `lang` (date, venue, host, the session descriptions), built
+def programme_of(digest: str, lang: str) -> Programme:
+    """The view of a published document in `lang` (date, venue, host, the session descriptions), built
     once per process: the invitee's form shows the same descriptions as the programme page."""
-    return _view(version_id, lang)
+    return _view(digest, lang)
 
 
 @lru_cache(maxsize=32)
-def _fragment(version_id: int, lang: str, template: str) -> Markup:
+def _fragment(digest: str, lang: str, template: str) -> Markup:
     """A part of the programme page (the grid, the session descriptions) rendered once per process,
-    version and language: a published version never changes. The places left are added per request."""
+    published document and language. The places left are added per request."""
     with translation.override(lang):
-        html = engines["jinja2"].env.get_template(template).render(p=_view(version_id, lang))
+        html = engines["jinja2"].env.get_template(template).render(p=_view(digest, lang))
     return Markup(html)  # noqa: S704 - rendered by our autoescaping environment
 
 
 @lru_cache(maxsize=32)
-def _export(version_id: int, what: str, lang: str) -> bytes:
-    core = version_event(version_id)
+def _export(digest: str, what: str, lang: str) -> bytes:
+    core = event_of_digest(digest)
     if what == "json":
         return frab.frab_json_text(core).encode("utf-8")
     if what == "xml":
@@ -81,8 +85,9 @@ def _export(version_id: int, what: str, lang: str) -> bytes:
     return render_pdf(core, lang=lang)
 
 
-#: Programme pages as sent, by (version, language, the places left of every session): the page is a
-#: function of exactly these, so a hit is never stale. Kept per process, the newest few.
+#: Programme pages as sent, by (published document's digest, language, the places left of every
+#: session): the page is a function of exactly these, so a hit is never stale. Kept per process, the
+#: newest few.
 _PAGES: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
 _PAGES_LOCK = threading.Lock()
 _PAGES_KEPT = 64
@@ -111,9 +116,7 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
     rows = [
         row
         for row in models.Seats.objects.filter(event=found.event, active=True, capacity__isnull=False)
-        if not row.slot.startswith("session:")
-        and core.has_block(row.slot)
-        and core.has_session(row.session_id)
+        if not row.key.opt_in and core.has_block(row.slot) and core.has_session(row.session_id)
     ]
 
     def render() -> HttpResponse:
@@ -125,9 +128,9 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
             "programme.html",
             {
                 "event": found.event,
-                "p": _view(found.version_id, lang),
-                "grid": _fragment(found.version_id, lang, "_programme.html"),
-                "sessions": _fragment(found.version_id, lang, "_sessions.html"),
+                "p": _view(found.digest, lang),
+                "grid": _fragment(found.digest, lang, "_programme.html"),
+                "sessions": _fragment(found.digest, lang, "_sessions.html"),
                 "slots": [
                     (round_heading(core, core.block(slot), lang), members) for slot, members in slots.items()
                 ],
@@ -137,7 +140,7 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
     if request.COOKIES.get("messages") or request.COOKIES.get(settings.SESSION_COOKIE_NAME):
         return render()  # a note to show, or someone logged in: rendered for them alone
     places = tuple(sorted((r.session_id, r.capacity, r.taken) for r in rows))
-    return _cached_page((found.version_id, lang, places), render)
+    return _cached_page((found.digest, lang, places), render)
 
 
 @require_safe
@@ -146,7 +149,7 @@ def session(request: HttpRequest, slug: str, session_id: str) -> HttpResponse:
     if not found.core.has_session(session_id):
         raise Http404("no such session")
     core, lang = found.core, i18n.current()
-    p = _view(found.version_id, lang)
+    p = _view(found.digest, lang)
     anchor = session_anchor(session_id)
     entry = next((d for section in p.sections for d in section.items if d.id == anchor), None)
     seats = models.Seats.objects.filter(event=found.event, session_id=session_id, active=True).first()
@@ -173,8 +176,8 @@ def session(request: HttpRequest, slug: str, session_id: str) -> HttpResponse:
 
 def _exported(slug: str, what: str, content_type: str, lang: str = "") -> HttpResponse:
     found = published(slug)
-    response = download(_export(found.version_id, what, lang), content_type)
-    response["ETag"] = f'"v{found.version_id}-{what}-{lang}"'
+    response = download(_export(found.digest, what, lang), content_type)
+    response["ETag"] = f'"{found.digest}-{what}-{lang}"'
     return response
 
 

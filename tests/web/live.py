@@ -7,13 +7,16 @@ own, so that the test process's Django (in-memory SQLite) is never pointed at it
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
@@ -452,3 +455,45 @@ if __name__ == "__main__":
         _wait(float(args[0]), f"{count} tasks {path}", finished)
     else:
         raise SystemExit(f"unknown command {command}")
+
+
+# --- a browser without a browser: cookies, forms, no redirects followed -------------------------------------
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+@dataclass
+class Answer:
+    status: int
+    body: str
+
+
+class Browser:
+    """One person's browser against a live server: its own cookies, no redirects followed."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+        )
+
+    def request(self, path: str, form: dict[str, str] | None = None) -> Answer:
+        data = None if form is None else urllib.parse.urlencode(form).encode()
+        request = urllib.request.Request(self.base + path, data=data)  # noqa: S310 - our loopback server
+        if form is not None:
+            request.add_header("Referer", self.base + path)
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return Answer(response.status, response.read().decode())
+        except urllib.error.HTTPError as error:
+            return Answer(error.code, error.read().decode())
+
+
+def csrf_token(page: str) -> str:
+    """The CSRF token of the form on a page."""
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert match, page[:500]
+    return match.group(1)

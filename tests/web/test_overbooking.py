@@ -4,64 +4,20 @@ switched off must overbook, which shows that the test can fail."""
 
 from __future__ import annotations
 
-import http.cookiejar
 import json
-import re
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from tests.web.live import LiveServer, live_server, postgres_database
+from tests.web.live import Answer, Browser, LiveServer, csrf_token, live_server, postgres_database
 
 SESSION = "pijler-sociaal"
 CAPACITY = 40
 LAST = 5
 PEOPLE = 110
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-@dataclass
-class Answer:
-    status: int
-    body: str
-
-
-class Browser:
-    """One person's browser: its own cookies, no redirects followed."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
-        )
-
-    def request(self, path: str, form: dict[str, str] | None = None) -> Answer:
-        data = None if form is None else urllib.parse.urlencode(form).encode()
-        request = urllib.request.Request(self.base + path, data=data)  # noqa: S310 - our loopback server
-        if form is not None:
-            request.add_header("Referer", self.base + path)
-        try:
-            with self.opener.open(request, timeout=60) as response:
-                return Answer(response.status, response.read().decode())
-        except urllib.error.HTTPError as error:
-            return Answer(error.code, error.read().decode())
-
-
-def _csrf(page: str) -> str:
-    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    assert match, page[:500]
-    return match.group(1)
 
 
 def race(server: LiveServer, forms: list[tuple[str, dict[str, str]]]) -> list[Answer]:
@@ -71,7 +27,7 @@ def race(server: LiveServer, forms: list[tuple[str, dict[str, str]]]) -> list[An
     for browser, (path, form) in zip(browsers, forms, strict=True):
         page = browser.request(path)
         assert page.status == 200, page.body[:300]
-        ready.append({**form, "csrfmiddlewaretoken": _csrf(page.body)})
+        ready.append({**form, "csrfmiddlewaretoken": csrf_token(page.body)})
     answers: list[Answer | None] = [None] * len(forms)
     start = threading.Barrier(len(forms))
 

@@ -5,14 +5,9 @@ in the test process, and on PostgreSQL with two requests at the same moment agai
 
 from __future__ import annotations
 
-import http.cookiejar
 import json
 import re
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -20,7 +15,7 @@ from django.contrib.auth.models import User
 from django.core import mail as outbox
 from django.test import Client
 from tests.web.conftest import MakeInvitee, run_tasks, seats_of, set_capacity
-from tests.web.live import live_server, postgres_database
+from tests.web.live import Answer, Browser, csrf_token, live_server, postgres_database
 
 from netwerkdag.core.problems import NetwerkdagError
 from netwerkdag.web import models
@@ -323,50 +318,12 @@ PASSWORD = "een-lang-wachtwoord-voor-de-test"  # noqa: S105 - a throwaway test a
 EDITORS = 4
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-@dataclass
-class _Answer:
-    status: int
-    body: str
-
-
-class _Browser:
-    """One organiser's browser: its own cookies, no redirects followed."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
-        )
-
-    def request(self, path: str, form: dict[str, str] | None = None) -> _Answer:
-        data = None if form is None else urllib.parse.urlencode(form).encode()
-        request = urllib.request.Request(self.base + path, data=data)  # noqa: S310 - our loopback server
-        if form is not None:
-            request.add_header("Referer", self.base + path)
-        try:
-            with self.opener.open(request, timeout=60) as response:
-                return _Answer(response.status, response.read().decode())
-        except urllib.error.HTTPError as error:
-            return _Answer(error.code, error.read().decode())
-
-
-def _csrf(html: str) -> str:
-    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-    assert found, html[:500]
-    return found.group(1)
-
-
-def _logged_in(base: str) -> _Browser:
-    browser = _Browser(base)
+def _logged_in(base: str) -> Browser:
+    browser = Browser(base)
     login = browser.request("/organisatie/login/")
     answer = browser.request(
         "/organisatie/login/",
-        {"username": "olga", "password": PASSWORD, "csrfmiddlewaretoken": _csrf(login.body)},
+        {"username": "olga", "password": PASSWORD, "csrfmiddlewaretoken": csrf_token(login.body)},
     )
     assert answer.status == 302, answer.body[:500]
     return browser
@@ -383,12 +340,12 @@ def test_organisers_saving_one_draft_at_the_same_moment_on_postgresql(tmp_path: 
             assert page.status == 200, page.body[:500]
             forms.append(
                 {
-                    "csrfmiddlewaretoken": _csrf(page.body),
+                    "csrfmiddlewaretoken": csrf_token(page.body),
                     "revision": _revision(page.body),
                     "room-zaal-2-name": f"Zaal van organisator {n}",
                 }
             )
-        answers: list[_Answer | None] = [None] * EDITORS
+        answers: list[Answer | None] = [None] * EDITORS
         start = threading.Barrier(EDITORS)
 
         def submit(i: int) -> None:

@@ -5,6 +5,7 @@ something from elsewhere, and the alt text is what the writer meant the reader t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -36,9 +37,11 @@ def _shift_headings(tokens: Sequence[Token], top: int) -> None:
             token.tag = f"h{level[int(token.tag[1])]}"
 
 
+@lru_cache(maxsize=1024)
 def markdown_to_html(text: str, top: int = 2) -> Markup:
     """Safe HTML for a Markdown text; raw HTML is escaped, an image becomes its alt text, and headings
-    start at level `top` (the level below the heading the text stands under)."""
+    start at level `top` (the level below the heading the text stands under). Kept per text and level:
+    the invitee form and the session page render the same descriptions on every request."""
     env: dict[str, Any] = {}
     tokens = _md.parse(text, env)
     _shift_headings(tokens, top)

@@ -11,6 +11,7 @@ from netwerkdag.web.models.events import (
     SlotKey,
     document_digest,
 )
+from netwerkdag.web.models.feedback import Feedback, SessionFeedback
 from netwerkdag.web.models.invitees import Attendance, Invitation, Invitee, Registration, WaitingEntry
 from netwerkdag.web.models.work import DailyRun, OutgoingMail, WorkerProcess
 
@@ -20,6 +21,7 @@ __all__ = [
     "AuditEntry",
     "DailyRun",
     "Event",
+    "Feedback",
     "Invitation",
     "Invitee",
     "Organiser",
@@ -29,6 +31,7 @@ __all__ = [
     "Registration",
     "SchedulingRun",
     "Seats",
+    "SessionFeedback",
     "SlotKey",
     "WaitingEntry",
     "WorkerProcess",

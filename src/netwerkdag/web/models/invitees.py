@@ -41,6 +41,12 @@ class Invitee(models.Model):
     checked_in_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    #: What anonymisation keeps of who the person was in the network, so that the network still learns
+    #: from the day (reach per organisation, role, theme group, portfolio) once the name and the person's
+    #: id are gone: {"organisation": an organisation id or None, "role", "groups": [...], "portfolios":
+    #: [...]}, taken from the event's network when the data are erased (services/privacy.py); {} before,
+    #: and for people who were not in the network. Never a name or a person's id.
+    reach_profile = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -157,4 +157,17 @@ def personal_data(invitee: models.Invitee) -> dict[str, Any]:
         }
         for m in invitee.mails.order_by("created_at")
     ]
+    feedback = models.Feedback.objects.filter(invitee=invitee).first()
+    data["feedback"] = None
+    if feedback is not None:
+        data["feedback"] = {
+            "day_score": feedback.day_score,
+            "day_comment": feedback.day_comment,
+            "next_theme": feedback.next_theme,
+            "sessions": [
+                {"session": s.session_id, "score": s.score, "comment": s.comment}
+                for s in feedback.sessions.order_by("session_id")
+            ],
+            "updated": feedback.updated_at.isoformat(),
+        }
     return data

@@ -1,6 +1,9 @@
 """The invitee's pages, reached by a personal link. Opening the link changes nothing (mail scanners such as
 Outlook Safe Links open it first); every change is a POST from a button, protected against CSRF.
 
+Until the event ends the link opens the registration; after it, the evaluation of the day
+(services/feedback.py), until the person's data are anonymised, also when the link has expired since.
+
 A token that is not known counts against the client (its address behind trusted proxies); once a client
 has used up its window, it gets 429 and its look-ups stop, so that tokens cannot be guessed at speed (they
 have 256 bits anyway). A valid token costs nothing, and others' failures never block it.
@@ -30,7 +33,7 @@ from netwerkdag.publish.i18n import format_day, format_time
 from netwerkdag.publish.markdown import markdown_to_html
 from netwerkdag.web import i18n, models
 from netwerkdag.web.client import client_key
-from netwerkdag.web.services import invitations, ratelimit, registration
+from netwerkdag.web.services import feedback, invitations, ratelimit, registration
 from netwerkdag.web.services.personal import personal_data, personal_ical, personal_pdf, personal_programme
 from netwerkdag.web.services.privacy import withdraw
 from netwerkdag.web.services.programme import event_of_digest, published_digest, published_event
@@ -50,7 +53,9 @@ def with_invitation(view: View) -> View:
         limit, window = settings.NETWERKDAG_TOKEN_ATTEMPTS, settings.NETWERKDAG_TOKEN_WINDOW_S
         if ratelimit.blocked(key, limit, window):
             return private(too_many(request, window), secret_address=True)
-        invitation = invitations.find(token)
+        # A link that expired after the day still opens the evaluation and the person's data until these
+        # are anonymised (feedback.find_after_event).
+        invitation = invitations.find(token) or feedback.find_after_event(token)
         if invitation is None:
             # Counted atomically: of any number of parallel guesses, `limit` are answered.
             if not ratelimit.take(key, limit, window):
@@ -213,6 +218,10 @@ def _here(token: str) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 @with_invitation
 def invitee(request: HttpRequest, invitation: models.Invitation, token: str) -> HttpResponse:
+    if feedback.has_ended(invitation.invitee.event):
+        if request.method != "POST":
+            return _render_feedback(request, invitation, token)
+        return _save_feedback(request, invitation, token)
     if request.method != "POST":
         return _render(request, invitation, token)
     invitee = invitation.invitee
@@ -286,6 +295,115 @@ def _save(request: HttpRequest, invitation: models.Invitation, token: str) -> Ht
     if full:
         return _render(request, invitation, token, status=409, full=full)
     messages.success(request, i18n.gettext("Your registration is saved. A confirmation is on its way."))
+    return HttpResponseRedirect(_here(token), status=303)
+
+
+# --- the evaluation after the day ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Rated:
+    """A session the person attended, as the evaluation form asks about it."""
+
+    session_id: str
+    title: str
+    place: str
+
+
+#: The form's field names: per session `score-<id>` and `comment-<id>`, and these for the day.
+SCORE, COMMENT = "score-", "comment-"
+DAY_SCORE, DAY_COMMENT, NEXT_THEME = "day-score", "day-comment", "next-theme"
+
+
+def _saved_values(invitee: models.Invitee) -> dict[str, str]:
+    """The saved evaluation as the form's values (field name to text)."""
+    answers = feedback.saved(invitee)
+    if answers is None:
+        return {}
+    values = {DAY_SCORE: str(answers.day.score or ""), DAY_COMMENT: answers.day.comment}
+    values[NEXT_THEME] = answers.next_theme
+    for session_id, answer in answers.sessions.items():
+        values[SCORE + session_id] = str(answer.score or "")
+        values[COMMENT + session_id] = answer.comment
+    return values
+
+
+def _render_feedback(
+    request: HttpRequest,
+    invitation: models.Invitation,
+    token: str,
+    status: int = 200,
+    values: Mapping[str, str] | None = None,
+) -> HttpResponse:
+    """The evaluation form, filled with `values` (what the person sent, when it must be corrected) or
+    with what they saved before. Reading it changes nothing."""
+    invitee = invitation.invitee
+    digest = published_digest(invitee.event)
+    if digest is None:
+        raise Http404("the programme is not published yet")
+    core = event_of_digest(digest)
+    lang = i18n.current()
+    rated = []
+    for session_id in feedback.attended_sessions(invitee, core):
+        session = core.session(session_id)
+        room = core.room_of(session)
+        place = f"{labels.session_times(core, session, lang)} · {room.name if room else core.venue.name}"
+        rated.append(Rated(session_id, session.title, place))
+    return page(
+        request,
+        "invitee_feedback.html",
+        {
+            "invitee": invitee,
+            "event": invitee.event,
+            "p": programme_of(digest, lang),
+            "token": token,
+            "there": feedback.was_there(invitee),
+            "rated": rated,
+            "values": _saved_values(invitee) if values is None else values,
+            "max_text": models.feedback.MAX_TEXT,
+            "field": {"score": SCORE, "comment": COMMENT},
+        },
+        status=status,
+    )
+
+
+def _answers_of(post: Mapping[str, str]) -> feedback.Answers:
+    """The evaluation form read into `feedback.Answers`: every session the form names (the service
+    refuses those not attended), empty answers left out. Raises `FeedbackProblem` for a score that is
+    not 1 to 5."""
+    sessions: dict[str, feedback.Answer] = {}
+    named = {k.removeprefix(SCORE) for k in post if k.startswith(SCORE)}
+    named |= {k.removeprefix(COMMENT) for k in post if k.startswith(COMMENT)}
+    for session_id in sorted(named):
+        answer = feedback.Answer(
+            feedback.read_score(post.get(SCORE + session_id, "")),
+            feedback.clean_text(post.get(COMMENT + session_id, "")),
+        )
+        if not answer.empty:
+            sessions[session_id] = answer
+    return feedback.Answers(
+        MappingProxyType(sessions),
+        feedback.Answer(
+            feedback.read_score(post.get(DAY_SCORE, "")), feedback.clean_text(post.get(DAY_COMMENT, ""))
+        ),
+        feedback.clean_text(post.get(NEXT_THEME, "")),
+    )
+
+
+def _save_feedback(request: HttpRequest, invitation: models.Invitation, token: str) -> HttpResponse:
+    """The evaluation saved by one use case (`feedback.save`), then back to the page (303) with thanks;
+    a form to correct comes back with what the person sent and nothing saved."""
+    if request.POST.get("action") != "feedback":
+        return _render_feedback(request, invitation, token, status=400)
+    posted = request.POST.dict()
+    try:
+        feedback.save(invitation.invitee, _answers_of(posted))
+    except feedback.FeedbackProblem as problem:
+        messages.error(request, i18n.gettext(problem.message, **problem.values))
+        return _render_feedback(request, invitation, token, status=400, values=posted)
+    except feedback.FeedbackClosed:
+        raise Http404("the evaluation is closed") from None
+    messages.success(request, i18n.gettext("Thank you! Your evaluation is saved; you can change it here."))
     return HttpResponseRedirect(_here(token), status=303)
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.numbers import format_decimal
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +24,7 @@ from netwerkdag.web.services import (
     accounts,
     attendance,
     dashboard,
+    feedback,
     mail,
     programme,
 )
@@ -102,8 +104,9 @@ def new_event(request: HttpRequest) -> HttpResponse:
 @for_organiser
 def event(request: HttpRequest, event: models.Event) -> HttpResponse:
     """The event at a glance: what needs attention, the figures (answers, answers over time, fill per
-    session), then the programme's actions, mail, organisers and invitees."""
+    session; after the day its evaluation), then the programme's actions, mail, organisers and invitees."""
     board = dashboard.build(event, i18n.current())
+    lang = i18n.current()
     return page(
         request,
         "organiser/event.html",
@@ -122,6 +125,8 @@ def event(request: HttpRequest, event: models.Event) -> HttpResponse:
             "deadline": _local_input(event.registration_deadline, board.zone),
             "mail": mail.summary(event),
             "organisers": models.Organiser.objects.filter(event=event).select_related("user"),
+            "evaluation": feedback.summary(event, board.core) if feedback.has_ended(event) else None,
+            "one_decimal": lambda value: format_decimal(value, format="0.0", locale=lang),
         },
     )
 

@@ -21,6 +21,7 @@ from netwerkdag.web import i18n, models
 from netwerkdag.web.services import (
     attendance,
     badges,
+    feedback,
     invitations,
     invitees,
     programme,
@@ -139,6 +140,8 @@ def _export(request: HttpRequest, event: models.Event, what: str, fmt: str) -> H
     core = programme.published_event(event)
     if what == "attendance":
         header, rows = attendance.ATTENDANCE_HEADER, attendance.attendance_rows(event, core)
+    elif what == "feedback":
+        header, rows = feedback.FEEDBACK_HEADER, feedback.feedback_rows(feedback.summary(event, core))
     else:
         header, rows = attendance.INVITEE_HEADER, attendance.invitee_rows(event)
     audit(request, event, "export", what=what, format=fmt, rows=len(rows))
@@ -154,7 +157,7 @@ def _export(request: HttpRequest, event: models.Event, what: str, fmt: str) -> H
 @require_safe
 @for_organiser
 def export(request: HttpRequest, event: models.Event, what: str, fmt: str) -> HttpResponse:
-    if what not in ("attendance", "invitees") or fmt not in ("csv", "xlsx"):
+    if what not in ("attendance", "invitees", "feedback") or fmt not in ("csv", "xlsx"):
         raise Http404("no such export")
     return _export(request, event, what, fmt)
 

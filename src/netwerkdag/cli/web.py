@@ -44,9 +44,13 @@ MailOption = Annotated[
     ),
 ]
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "g40-haarlem-2023"
+#: Four earlier, fictional days of the same network (tools/make_demo_history.py), for the reach pages.
+HISTORY = EXAMPLE / "history"
 DEMO_USER = "organisator"
 DEMO_LINKS = 5
 DEMO_OPEN_DAYS = 30
+#: How long the demo keeps personal data after a day (its history is fictional; see `demo`).
+DEMO_RETENTION_DAYS = 10 * 366
 
 organiser_app = typer.Typer(help="Organiser accounts.", no_args_is_help=True)
 app.add_typer(organiser_app, name="organiser")
@@ -171,10 +175,15 @@ def demo(
     host: HostOption = "127.0.0.1",
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Set up the demo, then stop.")] = False,
 ) -> None:
-    """Set up the Haarlem example (database, programme, population, an organiser, invitations) and serve
+    """Set up the Haarlem example (database, programme, population, an organiser, invitations), with four
+    earlier fictional days of the same network before it (registrations, check-ins, feedback), and serve
     it with a worker; mail is printed on the console. Running it again updates the same data and
     duplicates nothing."""
     _choose_mail(Mail.console)
+    # The history's days ended years ago: with the usual 90 days the worker's daily `forget` would
+    # anonymise them at once. Their people are fictional; the demo keeps them (unless told otherwise) so
+    # that the reach pages can tell newcomers from returners.
+    os.environ.setdefault("NETWERKDAG_RETENTION_DAYS", str(DEMO_RETENTION_DAYS))
     _start(data_dir, host, port)
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -184,8 +193,18 @@ def demo(
     from netwerkdag.files.dump import dump_event
     from netwerkdag.files.load import load_event
     from netwerkdag.web import models
-    from netwerkdag.web.services import invitations, invitees, programme
+    from netwerkdag.web.services import history, invitations, invitees, programme
 
+    User = get_user_model()
+    user = User.objects.filter(username=DEMO_USER).first()
+    password = None
+    if user is None:
+        password = secrets.token_urlsafe(12)
+        user = User.objects.create_user(DEMO_USER, password=password)
+    for day in guarded(lambda: history.load_history(HISTORY)):
+        models.Organiser.objects.get_or_create(event=day, user=user)
+        present = models.Invitee.objects.filter(event=day, checked_in_at__isnull=False).count()
+        out.print(f"{day.title} {timezone.localdate(day.starts_at).isoformat()}: {present} aanwezig")
     core = guarded(lambda: load_event(EXAMPLE))
     event = guarded(lambda: programme.import_event(dump_event(core), "event.yaml"))
     version = programme.publish(event)
@@ -198,12 +217,6 @@ def demo(
         for person in models.Invitee.objects.filter(event=event, email="").exclude(person_id=""):
             person.email = f"{person.person_id}@example.invalid"  # fictional: the demo mails to the console
             person.save(update_fields=["email"])
-    User = get_user_model()
-    user = User.objects.filter(username=DEMO_USER).first()
-    password = None
-    if user is None:
-        password = secrets.token_urlsafe(12)
-        user = User.objects.create_user(DEMO_USER, password=password)
     models.Organiser.objects.get_or_create(event=event, user=user)
     base = settings.BASE_URL
     count = models.Invitee.objects.filter(event=event).count()

@@ -26,6 +26,7 @@ from netwerkdag.core.reach import (
     NotReached,
     OrganisationDay,
     SeatUse,
+    feedback,
     groups,
     meetings,
     newcomers,
@@ -365,3 +366,61 @@ def test_not_reached_looks_at_the_last_k_days() -> None:
 
 def test_not_reached_of_no_days_is_empty() -> None:
     assert not_reached([], last=2) == NotReached((), (), 0)
+
+
+# --- distinct people and feedback ---------------------------------------------------------------------------
+
+
+def test_organisations_count_distinct_people_over_the_days() -> None:
+    found = organisations([day(0, {"anna", "bas"}), day(1, {"anna"}), day(2, {"gast", "eva"})], last=3)
+    assert found["haarlem"].people == {"anna", "bas"}
+    assert found["delft"].people == EMPTY
+    assert all("gast" not in o.people and "eva" not in o.people for o in found.values())
+
+
+def scored(n: int, scores: dict[str, tuple[int, ...]], day_scores: tuple[int, ...] = ()) -> Attendance:
+    return Attendance(event(n), present=frozenset({"anna"}), scores=scores, day_scores=day_scores)
+
+
+def test_feedback_shows_a_mean_only_from_five_answers() -> None:
+    (found,) = feedback([scored(0, {"wonen": (5, 4, 4, 3, 4), "energie": (1, 2)}, day_scores=(4,))])
+    assert found.sessions["wonen"].mean == pytest.approx(4.0)
+    assert found.sessions["energie"].count == 2
+    assert found.sessions["energie"].mean is None
+    assert "plenair" not in found.sessions
+    assert found.day.count == 1
+    assert found.day.mean is None
+
+
+def test_feedback_pools_a_groups_and_a_pillars_sessions_per_day() -> None:
+    days = [
+        scored(0, {"wonen": (5, 5, 5), "pijler": (1, 1)}),
+        scored(1, {"wonen": (2, 2, 2, 2, 2)}),
+    ]
+    first, second = feedback(days)
+    assert first.groups["woningmarkt"].count == 3
+    assert first.groups["woningmarkt"].mean is None
+    # Fysiek: its own session and its groups' sessions (wonen) together: 5 answers.
+    assert first.pillars["fysiek"].mean == pytest.approx(17 / 5)
+    assert "duurzaamheid" not in first.groups
+    assert second.groups["woningmarkt"].mean == pytest.approx(2.0)
+
+
+def test_feedback_refuses_scores_of_a_session_the_event_lacks_and_out_of_range() -> None:
+    with pytest.raises(ValueError, match="no session"):
+        scored(0, {"nergens": (3,)})
+    with pytest.raises(ValueError, match="whole number"):
+        feedback([scored(0, {"wonen": (6,)})])
+
+
+def test_kept_profiles_count_for_organisations_and_groups_but_not_as_the_networks_members() -> None:
+    kept = Person("~1", "—", "wethouder", "delft", portfolios=("wonen",), groups=("woningmarkt",))
+    day0 = Attendance(event(0), attended={"wonen": frozenset({"~1", "anna"})}, profiles={"~1": kept})
+    assert organisations([day0], last=1)["delft"].days[0].wethouder == 1
+    reach = groups([day0])["woningmarkt"]
+    assert reach.days[0].reached == {"~1", "anna"}
+    assert reach.days[0].members == 2  # anna and eva: the network's members
+    assert reach.members == {"anna", "eva"}
+    assert meetings([day0]).pairs == {("delft", "haarlem"): 1}
+    with pytest.raises(ValueError, match="people of the network"):
+        Attendance(event(0), profiles={"anna": kept})

@@ -16,6 +16,7 @@ from itertools import combinations, pairwise
 from types import MappingProxyType
 
 from netwerkdag.core.event import Event, GroupStatus
+from netwerkdag.core.feedback import Score, score
 from netwerkdag.core.network import Network, Person
 from netwerkdag.core.sessions import SessionKind
 
@@ -34,12 +35,18 @@ BURGEMEESTER = "burgemeester"
 WETHOUDER = "wethouder"
 
 _EMPTY: Mapping[str, frozenset[str]] = MappingProxyType({})
+_NO_SCORES: Mapping[str, tuple[int, ...]] = MappingProxyType({})
+_NO_PROFILES: Mapping[str, Person] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
 class Attendance:
     """Who was there on one day: the `event` (its network, sessions and rooms), the people `present`
-    (checked in), per session id the people who `attended` it and the people `registered` for it.
+    (checked in), per session id the people who `attended` it and the people `registered` for it, and
+    the feedback given afterwards: per session id the `scores` (1-5) and the `day_scores` of the day as
+    a whole. `profiles` are people present who are no longer known by a network id (anonymised after the
+    retention period) but whose organisation, role, groups and portfolios were kept: they count for
+    those, never as members of a group or pillar in the network's own count of members.
 
     Someone who attended a session counts as present even without a check-in (`everyone`). A session id
     that the event does not have is a mistake of the caller and raises ValueError. An event over several
@@ -50,8 +57,20 @@ class Attendance:
     present: frozenset[str] = frozenset()
     attended: Mapping[str, frozenset[str]] = field(default_factory=lambda: _EMPTY)
     registered: Mapping[str, frozenset[str]] = field(default_factory=lambda: _EMPTY)
+    scores: Mapping[str, tuple[int, ...]] = field(default_factory=lambda: _NO_SCORES)
+    day_scores: tuple[int, ...] = ()
+    profiles: Mapping[str, Person] = field(default_factory=lambda: _NO_PROFILES)
 
     def __post_init__(self) -> None:
+        known = sorted(i for i in self.profiles if self.event.network.has_person(i))
+        if known:
+            raise ValueError(f"profiles: {', '.join(known)} are people of the network")
+        object.__setattr__(self, "profiles", MappingProxyType(dict(self.profiles)))
+        unknown = sorted(s for s in self.scores if not self.event.has_session(s))
+        if unknown:
+            raise ValueError(f"scores: the event {self.event.slug!r} has no session {', '.join(unknown)}")
+        object.__setattr__(self, "scores", MappingProxyType({s: tuple(v) for s, v in self.scores.items()}))
+        object.__setattr__(self, "day_scores", tuple(self.day_scores))
         for name in ("attended", "registered"):
             given: Mapping[str, Collection[str]] = getattr(self, name)
             unknown = sorted(s for s in given if not self.event.has_session(s))
@@ -67,6 +86,18 @@ class Attendance:
     @property
     def network(self) -> Network:
         return self.event.network
+
+    def people(self, ids: Collection[str]) -> tuple[Person, ...]:
+        """Who `ids` are (network entries or kept profiles), in sorted id order; outside guests have
+        neither and are left out."""
+        net, kept = self.network, self.profiles
+        found = []
+        for i in sorted(ids):
+            if net.has_person(i):
+                found.append(net.person(i))
+            elif i in kept:
+                found.append(kept[i])
+        return tuple(found)
 
     @property
     def everyone(self) -> frozenset[str]:
@@ -90,13 +121,15 @@ class OrganisationDay:
 
 @dataclass(frozen=True, slots=True)
 class OrganisationReach:
-    """One organisation over the series: each day, and on how many of the last `window` days anyone of it
-    was present (`window` is smaller than asked when the series is shorter)."""
+    """One organisation over the series: each day, on how many of the last `window` days anyone of it was
+    present (`window` is smaller than asked when the series is shorter), and the distinct `people` of it
+    present on any day."""
 
     organisation: str
     days: tuple[OrganisationDay, ...]
     days_present: int
     window: int
+    people: frozenset[str]
 
 
 def organisations(days: Sequence[Attendance], *, last: int) -> Mapping[str, OrganisationReach]:
@@ -119,12 +152,15 @@ def organisations(days: Sequence[Attendance], *, last: int) -> Mapping[str, Orga
             days=per_day,
             days_present=sum(1 for d in recent if d.people > 0),
             window=len(window),
+            people=frozenset(
+                p.id for day in days for p in day.people(day.everyone) if p.organisation == org_id
+            ),
         )
     return MappingProxyType(found)
 
 
 def _organisation_day(day: Attendance, org_id: str) -> OrganisationDay:
-    roles = [p.role.casefold() for p in _people(day.network, day.everyone) if p.organisation == org_id]
+    roles = [p.role.casefold() for p in day.people(day.everyone) if p.organisation == org_id]
     return OrganisationDay(
         date=day.date,
         people=len(roles),
@@ -174,13 +210,13 @@ def groups(days: Sequence[Attendance]) -> Mapping[str, Reach]:
     _check_series(days)
     ids = _ordered(g.id for day in days for g in day.network.groups)
 
-    def members(net: Network, group_id: str) -> frozenset[str]:
-        return frozenset(p.id for p in net.people if group_id in p.groups)
+    def member(net: Network, person: Person, group_id: str) -> bool:
+        return group_id in person.groups
 
     def portfolios(net: Network, group_id: str) -> frozenset[str]:
         return frozenset(net.group(group_id).portfolios) if net.has_group(group_id) else frozenset()
 
-    return MappingProxyType({g: _reach(days, g, members, _group_sessions, portfolios) for g in ids})
+    return MappingProxyType({g: _reach(days, g, member, _group_sessions, portfolios) for g in ids})
 
 
 def pillars(days: Sequence[Attendance]) -> Mapping[str, Reach]:
@@ -194,8 +230,8 @@ def pillars(days: Sequence[Attendance]) -> Mapping[str, Reach]:
     _check_series(days)
     ids = _ordered(p.id for day in days for p in day.network.pillars)
 
-    def members(net: Network, pillar_id: str) -> frozenset[str]:
-        return frozenset(p.id for p in net.people if pillar_id in net.pillars_of(p))
+    def member(net: Network, person: Person, pillar_id: str) -> bool:
+        return pillar_id in net.pillars_of(person)
 
     def sessions(event: Event, pillar_id: str) -> frozenset[str]:
         own = frozenset(s.id for s in event.sessions if s.pillar == pillar_id)
@@ -204,7 +240,7 @@ def pillars(days: Sequence[Attendance]) -> Mapping[str, Reach]:
     def portfolios(net: Network, pillar_id: str) -> frozenset[str]:
         return frozenset(f for g in _pillar_groups(net, pillar_id) for f in net.group(g).portfolios)
 
-    return MappingProxyType({p: _reach(days, p, members, sessions, portfolios) for p in ids})
+    return MappingProxyType({p: _reach(days, p, member, sessions, portfolios) for p in ids})
 
 
 def _pillar_groups(net: Network, pillar_id: str) -> tuple[str, ...]:
@@ -222,31 +258,34 @@ def _group_sessions(event: Event, group_id: str) -> frozenset[str]:
 def _reach(
     days: Sequence[Attendance],
     id: str,
-    members_of: Callable[[Network, str], frozenset[str]],
+    is_member: Callable[[Network, Person, str], bool],
     sessions_of: Callable[[Event, str], frozenset[str]],
     portfolios_of: Callable[[Network, str], frozenset[str]],
 ) -> Reach:
+    def members_of(net: Network) -> frozenset[str]:
+        return frozenset(p.id for p in net.people if is_member(net, p, id))
+
     per_day: list[ReachDay] = []
     for day in days:
         net = day.network
-        members = members_of(net, id)
         sessions = sessions_of(day.event, id)
         came = frozenset().union(*(day.attended.get(s, frozenset()) for s in sessions))
         wanted = portfolios_of(net, id)
-        holders = frozenset(p.id for p in _people(net, came - members) if wanted.intersection(p.portfolios))
+        reached = frozenset(p.id for p in day.people(came) if is_member(net, p, id))
+        holders = frozenset(p.id for p in day.people(came - reached) if wanted.intersection(p.portfolios))
         per_day.append(
             ReachDay(
                 date=day.date,
-                members=len(members),
-                reached=came & members,
+                members=len(members_of(net)),
+                reached=reached,
                 holders=holders,
-                others=came - members - holders,
+                others=came - reached - holders,
                 met=bool(sessions),
             )
         )
     return Reach(
         id=id,
-        members=members_of(days[-1].network, id) if days else frozenset(),
+        members=members_of(days[-1].network) if days else frozenset(),
         days=tuple(per_day),
         reached=frozenset().union(*(d.reached for d in per_day)),
         holders=frozenset().union(*(d.holders for d in per_day)),
@@ -356,12 +395,11 @@ def meetings(days: Sequence[Attendance], *, kinds: Collection[SessionKind] = MEE
     pairs: dict[tuple[str, str], int] = {}
     present: set[str] = set()
     for day in days:
-        net = day.network
-        present.update(p.organisation for p in _people(net, day.everyone) if p.organisation is not None)
+        present.update(p.organisation for p in day.people(day.everyone) if p.organisation is not None)
         for s in day.event.sessions:
             if s.kind not in kinds:
                 continue
-            orgs = {p.organisation for p in _people(net, day.attended.get(s.id, frozenset()))}
+            orgs = {p.organisation for p in day.people(day.attended.get(s.id, frozenset()))}
             orgs.discard(None)
             for pair in combinations(sorted(o for o in orgs if o is not None), 2):
                 pairs[pair] = pairs.get(pair, 0) + 1
@@ -377,6 +415,56 @@ def meetings(days: Sequence[Attendance], *, kinds: Collection[SessionKind] = MEE
         density=len(pairs) / possible if possible else 0.0,
         never_met=tuple(pair for pair in combinations(members, 2) if pair not in pairs),
     )
+
+
+# --- feedback -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackDay:
+    """The feedback of one day: the day as a whole, per session (those with any score, in the event's
+    order) and per theme group and pillar (every score given to one of its sessions that day; only those
+    with any). A `Score` shows its mean only from `feedback.MIN_ANSWERS` answers on."""
+
+    date: date
+    day: Score
+    sessions: Mapping[str, Score]
+    groups: Mapping[str, Score]
+    pillars: Mapping[str, Score]
+
+
+def feedback(days: Sequence[Attendance]) -> tuple[FeedbackDay, ...]:
+    """Per day, the scores of the day, of each session, and of each theme group and pillar (its sessions
+    as `groups` and `pillars` count them, merged ones included), so that a group's score can be followed
+    over time."""
+    _check_series(days)
+    found = []
+    for day in days:
+        event, net = day.event, day.network
+        sessions = {s.id: score(day.scores[s.id]) for s in event.sessions if day.scores.get(s.id)}
+
+        def pooled(ids: Iterable[str], given: Mapping[str, tuple[int, ...]] = day.scores) -> Score:
+            return score(v for s in ids for v in given.get(s, ()))
+
+        groups = {g.id: pooled(_group_sessions(event, g.id)) for g in net.groups}
+        pillars = {
+            p.id: pooled(
+                {s.id for s in event.sessions if s.pillar == p.id}.union(
+                    *(_group_sessions(event, g) for g in _pillar_groups(net, p.id))
+                )
+            )
+            for p in net.pillars
+        }
+        found.append(
+            FeedbackDay(
+                date=day.date,
+                day=score(day.day_scores),
+                sessions=MappingProxyType(sessions),
+                groups=MappingProxyType({g: v for g, v in groups.items() if v.count}),
+                pillars=MappingProxyType({p: v for p, v in pillars.items() if v.count}),
+            )
+        )
+    return tuple(found)
 
 
 # --- not reached --------------------------------------------------------------------------------------------
@@ -403,7 +491,7 @@ def not_reached(days: Sequence[Attendance], *, last: int) -> NotReached:
     window = days[-last:]
     net = days[-1].network
     here = frozenset().union(*(day.everyone for day in window))
-    orgs_here = {p.organisation for day in window for p in _people(day.network, day.everyone)}
+    orgs_here = {p.organisation for day in window for p in day.people(day.everyone)}
     group_portfolios = {f for g in net.groups for f in g.portfolios}
     return NotReached(
         organisations=tuple(o.id for o in net.organisations if o.member and o.id not in orgs_here),
@@ -415,11 +503,6 @@ def not_reached(days: Sequence[Attendance], *, last: int) -> NotReached:
 
 
 # --- shared -------------------------------------------------------------------------------------------------
-
-
-def _people(net: Network, ids: Collection[str]) -> tuple[Person, ...]:
-    """The network entries of `ids`, in sorted id order; outside guests have none and are left out."""
-    return tuple(net.person(i) for i in sorted(ids) if net.has_person(i))
 
 
 def _ordered(ids: Iterable[str]) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from netwerkdag.web.views import accounts, invitee, new_day, organiser, people, planning, public
+from netwerkdag.web.views import accounts, invitee, new_day, organiser, people, planning, public, reach
 
 organiser_urls = [
     path("", organiser.home, name="organiser-home"),
@@ -16,6 +16,9 @@ organiser_urls = [
     path("wachtwoord/<uidb64>/<token>/", accounts.SetPasswordView.as_view(), name="set-password"),
     path("new/", organiser.new_event, name="organiser-new-event"),
     path("new/day/", new_day.new_day_page, name="organiser-new-day"),
+    path("bereik/", reach.overview, name="organiser-reach"),
+    path("bereik/bereik.<str:fmt>", reach.export, name="organiser-reach-export"),
+    path("bereik/uitnodigen/", reach.invite_not_reached, name="organiser-reach-invite"),
     path("<slug:slug>/", organiser.event, name="organiser-event"),
     path("<slug:slug>/publish/", organiser.publish, name="organiser-publish"),
     path("<slug:slug>/event-file/", organiser.import_file, name="organiser-import-file"),
@@ -25,6 +28,8 @@ organiser_urls = [
     path("<slug:slug>/link/", people.link, name="organiser-link"),
     path("<slug:slug>/export/<str:what>.<str:fmt>", people.export, name="organiser-export"),
     path("<slug:slug>/check-in/", people.check_in, name="organiser-check-in"),
+    path("<slug:slug>/bereik/", reach.day, name="organiser-reach-day"),
+    path("<slug:slug>/bereik.xlsx", reach.day_export, name="organiser-reach-day-export"),
     path("<slug:slug>/badges.pdf", people.badge_sheet, name="organiser-badges"),
     path("<slug:slug>/mail/resend/", organiser.resend_mail, name="organiser-resend-mail"),
     path("<slug:slug>/organisers/", organiser.add_organiser, name="organiser-add-organiser"),

@@ -234,6 +234,24 @@ def _organiser(username: str, password: str) -> None:
     models.Organiser.objects.create(event=models.Event.objects.get(slug="g40-haarlem-2023"), user=user)
 
 
+def _history(username: str) -> None:
+    """The demo's four earlier days (examples/.../history) with `username` as their organiser; prints a
+    personal link's token of someone present on the last of them (whose link opens the evaluation)."""
+    from django.contrib.auth.models import User
+
+    from netwerkdag.web import models
+    from netwerkdag.web.services import history, invitations
+
+    days = history.load_history(ROOT / "examples" / "g40-haarlem-2023" / "history")
+    user = User.objects.get(username=username)
+    for event in days:
+        models.Organiser.objects.get_or_create(event=event, user=user)
+    present = models.Invitee.objects.filter(
+        event=days[-1], checked_in_at__isnull=False, registrations__isnull=False
+    )
+    print(json.dumps({"token": invitations.invite(present.order_by("person_id").first())}))
+
+
 def _full_day(username: str) -> None:
     """The day as organisers meet it: the network's people invited (271), some answers, and `username`
     allowed to make new events."""
@@ -411,6 +429,8 @@ if __name__ == "__main__":
         _setup(args[0], int(args[1]), int(args[2]), int(args[3]))
     elif command == "full-day":
         _full_day(args[0])
+    elif command == "history":
+        _history(args[0])
     elif command == "organiser":
         _organiser(args[0], args[1])
     elif command == "mailable":

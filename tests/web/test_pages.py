@@ -32,16 +32,25 @@ from tests.web.page_checks import check_page  # noqa: E402 - axe needs playwrigh
 PASSWORD = "een-lang-wachtwoord-voor-de-test"  # noqa: S105 - a throwaway account of a throwaway server
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 EVENT = "g40-haarlem-2023"
+#: The last of the demo's earlier days: its evaluation is open and its reach is counted.
+LAST_HISTORY_DAY = "g40-nijmegen-2022"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """A server with the Haarlem day as organisers meet it: the network invited, some answers, a
     scheduler run done by a worker, a set-password link; and an invitee who registered."""
-    with Sink() as sink, live_server(tmp_path_factory.mktemp("pages"), **sink.env()) as server:
+    # The history's days ended years ago: a long retention keeps the worker's daily forget off them.
+    with (
+        Sink() as sink,
+        live_server(
+            tmp_path_factory.mktemp("pages"), **sink.env(), NETWERKDAG_RETENTION_DAYS="3660"
+        ) as server,
+    ):
         tokens = json.loads(server.run("setup", "pijler-sociaal", "40", "2", "3"))["tokens"]
         server.run("organiser", "olga", PASSWORD)
         server.run("full-day", "olga")
+        feedback_token = json.loads(server.run("history", "olga"))["token"]
         add = ["organiser", "add", "mede@example.invalid", "--print-link"]
         link = subprocess.run(
             [sys.executable, "-m", "netwerkdag.cli", *add],
@@ -49,7 +58,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         ).stdout  # fmt: skip
         worker = server.worker()
         try:
-            yield {"server": server, "tokens": tokens, "password_link": _path(link), "worker": worker}
+            yield {
+                "server": server,
+                "tokens": tokens,
+                "feedback_token": feedback_token,
+                "password_link": _path(link),
+                "worker": worker,
+            }
         finally:
             worker.terminate()
             worker.wait(timeout=60)
@@ -117,12 +132,17 @@ def _pages(site: dict[str, Any]) -> dict[str, tuple[str, bool]]:
         "scheduler-run": (site.get("run_page", ""), True),
         "new-day": ("/organisatie/new/day/", True),
         "event-file": (f"/organisatie/{EVENT}/event-file/", True),
+        "feedback-form": (f"/uitnodiging/{site['feedback_token']}/", False),
+        "reach": ("/organisatie/bereik/", True),
+        "reach-day": (f"/organisatie/{LAST_HISTORY_DAY}/bereik/", True),
+        "event-after": (f"/organisatie/{LAST_HISTORY_DAY}/", True),
     }
 
 
 PAGES = [
     "home", "programme", "session", "invitee-form", "unknown-link", "login", "set-password", "my-events",
     "event", "invitees", "check-in", "sessions", "scheduler", "scheduler-run", "new-day", "event-file",
+    "feedback-form", "reach", "reach-day", "event-after",
 ]  # fmt: skip
 
 

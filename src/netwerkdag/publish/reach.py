@@ -380,8 +380,7 @@ def meetings_table(report: Report, lang: str) -> Table:
         _("Who met whom"),
         _(
             "Per organisation present, the number of other organisations it sat with in a meeting (pillar "
-            "and theme-group meetings, guest conversations, the board meeting). Density: {density} of the "
-            "pairs possible met."
+            "and theme-group meetings, guest conversations). Density: {density} of the pairs possible met."
         ).format(density=share_text(len(m.pairs), _possible(m), lang)),
         (_("Organisation"), _("Organisations met")),
         rows,
@@ -491,14 +490,17 @@ def day_tables(report: Report, index: int, lang: str) -> tuple[Table, ...]:
     sessions = []
     for s in day.event.sessions:
         use, gone = seats[s.id], absent.get(s.id)
+        # A part nobody registers for and that is not for everyone (the walk-in, the networking room):
+        # who was there is not known.
+        known = s.id in day.attended or s.id in day.registered
         sessions.append(
             (
                 s.title,
                 str(gone.registered) if gone else "–",
                 str(len(gone.absent)) if gone else "–",
-                str(use.attended),
+                str(use.attended) if known else "–",
                 str(use.capacity) if use.capacity is not None else "–",
-                share_text(use.attended, use.capacity, lang) if use.capacity else "–",
+                share_text(use.attended, use.capacity, lang) if use.capacity and known else "–",
                 score_text(report.feedback[index].sessions.get(s.id, Score(0, None)), lang),
             )
         )

@@ -622,7 +622,8 @@ def _layout(
     met = [n for n in nodes if n in graph]
     loners = [n for n in nodes if n not in graph]
     positions: dict[str, tuple[float, float]] = {}
-    height = GRAPH_HEIGHT if met else 0.0
+    plot = max(GRAPH_HEIGHT, 16.0 * len(met))
+    height = plot if met else 0.0
     if met:
         graph = graph.subgraph(met).copy()
         raw = nx.spring_layout(
@@ -639,7 +640,7 @@ def _layout(
         for n in met:
             positions[n] = (
                 fit(xs[n], low_x, high_x, WIDTH, margin_x),
-                fit(ys[n], low_y, high_y, GRAPH_HEIGHT, margin_y),
+                fit(ys[n], low_y, high_y, plot, margin_y),
             )
     for i, n in enumerate(loners):
         row, column = divmod(i, LONERS_PER_ROW)
@@ -649,36 +650,78 @@ def _layout(
     return positions, height
 
 
+#: How far from its node a label may stand (units), nearest first; beyond the first a thin line leads to it.
+LABEL_DISTANCES = (11.0, 26.0, 44.0, 66.0, 92.0)
+
+
 def _place_labels(
-    order: Sequence[str], positions: Mapping[str, tuple[float, float]], labels: Mapping[str, str], font: float
-) -> dict[str, tuple[float, float, str]]:
-    """Where each node's label goes (x, y of the baseline, anchor): right, left, above or below its node,
-    the first place that overlaps no label placed before and no node, else the least overlapping one."""
-    nodes = [_Box(x - 8, y - 8, x + 8, y + 8) for x, y in positions.values()]
+    order: Sequence[str],
+    positions: Mapping[str, tuple[float, float]],
+    labels: Mapping[str, str],
+    font: float,
+    height: float,
+) -> dict[str, tuple[float, float, str, bool]]:
+    """Where each node's label goes (x, y of the baseline, anchor, whether a line leads to it): right,
+    left, above, below or on a diagonal of its node, nearest first, at the first place that overlaps no
+    label placed before, no node and stays inside the plot; a dense graph pushes a label further out (with
+    a leader line) before it lets two overlap, and only then takes the least overlapping place."""
+    nodes = [_Box(x - 9, y - 9, x + 9, y + 9) for x, y in positions.values()]
     placed: list[_Box] = []
     result = {}
     for node in order:
         x, y = positions[node]
-        width = len(labels[node]) * font * 0.56
-        options = (
-            (x + 11, y + font * 0.35, "start", _Box(x + 11, y - font * 0.6, x + 11 + width, y + font * 0.4)),
-            (x - 11, y + font * 0.35, "end", _Box(x - 11 - width, y - font * 0.6, x - 11, y + font * 0.4)),
-            (x, y - 12, "middle", _Box(x - width / 2, y - 12 - font * 0.8, x + width / 2, y - 12 + 2)),
-            (
-                x,
-                y + 12 + font * 0.8,
-                "middle",
-                _Box(x - width / 2, y + 12, x + width / 2, y + 14 + font * 0.8),
-            ),
-        )
+        width = len(labels[node]) * font * 0.62
+        up, down = font * 0.8, font * 0.3
+        options = []
+        for distance in LABEL_DISTANCES:
+            d = distance * 0.7
+            options += [
+                (
+                    x + distance,
+                    y + font * 0.35,
+                    "start",
+                    _Box(x + distance, y - up, x + distance + width, y + down),
+                ),
+                (
+                    x - distance,
+                    y + font * 0.35,
+                    "end",
+                    _Box(x - distance - width, y - up, x - distance, y + down),
+                ),
+                (
+                    x,
+                    y - distance,
+                    "middle",
+                    _Box(x - width / 2, y - distance - up, x + width / 2, y - distance + down),
+                ),
+                (
+                    x,
+                    y + distance + up,
+                    "middle",
+                    _Box(x - width / 2, y + distance, x + width / 2, y + distance + up + down),
+                ),
+                (x + d, y - d, "start", _Box(x + d, y - d - up, x + d + width, y - d + down)),
+                (x - d, y - d, "end", _Box(x - d - width, y - d - up, x - d, y - d + down)),
+                (x + d, y + d + up, "start", _Box(x + d, y + d, x + d + width, y + d + up + down)),
+                (x - d, y + d + up, "end", _Box(x - d - width, y + d, x - d, y + d + up + down)),
+            ]
 
         def cost(box: _Box) -> float:
             outside = max(0.0, -box.left) + max(0.0, box.right - WIDTH) + max(0.0, -box.top)
+            outside += max(0.0, box.bottom - height)
             return sum(box.overlap(o) for o in placed) + sum(box.overlap(o) for o in nodes) + 50 * outside
 
-        lx, ly, anchor, box = min(options, key=lambda option: cost(option[3]))
+        found = next((o for o in options if cost(o[3]) == 0), None)
+        if found is None:
+            found = min(options, key=lambda option: cost(option[3]))
+        lx, ly, anchor, box = found
         placed.append(box)
-        result[node] = (lx, ly, anchor)
+        result[node] = (
+            lx,
+            ly,
+            anchor,
+            abs(lx - x) > LABEL_DISTANCES[0] + 1 or abs(ly - y) > LABEL_DISTANCES[0] + font,
+        )
     return result
 
 
@@ -732,11 +775,11 @@ def meeting_graph(
     marks = []
     order = sorted(ids, key=lambda n: (-degree[n], names[n], n))
     connected = [n for n in order if degree[n]]
-    label_at = _place_labels(connected, positions, names, TICK)
+    label_at = _place_labels(connected, positions, names, TICK, plot_height)
     for n in ids:  # those that met nobody: the label to the right, in its own cell
         if not degree[n]:
             x, y = positions[n]
-            label_at[n] = (x + 12, y + (TICK) * 0.35, "start")
+            label_at[n] = (x + 12, y + (TICK) * 0.35, "start", False)
     for node in ids:
         x, y = positions[node]
         special = node in highlight
@@ -752,6 +795,20 @@ def meeting_graph(
                     fill=HIGHLIGHT if special else NODE,
                     stroke="#ffffff",
                     stroke_width=1.5,
+                )
+                + (
+                    _el(
+                        "line",
+                        x1=_num(x),
+                        y1=_num(y),
+                        x2=_num(label_at[node][0]),
+                        y2=_num(label_at[node][1] - TICK * 0.35),
+                        stroke=EDGE,
+                        stroke_width=0.8,
+                        class_="leader",
+                    )
+                    if label_at[node][3]
+                    else ""
                 )
                 + _text(
                     names[node],

@@ -225,6 +225,10 @@ def demo(
         f"database {settings.DATABASES['default']['NAME']}"
     )
     out.print(f"Programme:  {base}/{event.slug}/")
+    out.print(
+        f"Reach:      {base}/organisatie/bereik/  (the four earlier days; personal data kept "
+        f"{settings.NETWERKDAG_RETENTION_DAYS} days in the demo)"
+    )
     out.print(f"Organiser:  {base}/organisatie/  user '{DEMO_USER}'", end="")
     out.print(f", password '{password}' (shown once)" if password else " (password shown at the first run)")
     out.print("Invitation links (new each run; earlier demo links stop working):")

@@ -16,7 +16,7 @@ from pathlib import Path
 from netwerkdag.core.event import Event
 from netwerkdag.core.problems import Location, NetwerkdagError, Problem
 from netwerkdag.core.reach import Attendance
-from netwerkdag.files.spreadsheet import TableLimits, read_table
+from netwerkdag.files.spreadsheet import TableLimits, read_table_file
 
 #: The largest attendance file read (50 MB: about a million rows).
 MAX_BYTES = 50_000_000
@@ -32,19 +32,7 @@ def _problem(code: str, message: str, hint: str, file: str, row: int, column: in
 
 def read_attendance(path: Path, events: Sequence[Event]) -> list[Attendance]:
     """One `Attendance` per event, in date order (an event without rows is a day nobody came to)."""
-    name = str(path)
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise NetwerkdagError(
-            Problem("file-unreadable", f"cannot read {name}: {exc.strerror or exc}", (), "check the path")
-        ) from None
-    if len(raw) > MAX_BYTES:
-        raise NetwerkdagError(
-            _problem("too-large", f"{name} is larger than 50 MB", "split the file", name, 1, 1)
-        )
-    return attendance_from_rows(read_table(raw, name, LIMITS), name, events)
+    return attendance_from_rows(read_table_file(path, LIMITS), str(path), events)
 
 
 def attendance_from_rows(rows: list[list[str]], name: str, events: Sequence[Event]) -> list[Attendance]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from netwerkdag.core.event import Event
 from netwerkdag.core.interests import MAX_WEIGHT, MIN_WEIGHT, WANTS, Interest, Reason
 from netwerkdag.core.problems import Location, NetwerkdagError, Problem
-from netwerkdag.files.spreadsheet import TableLimits, read_csv, read_table
+from netwerkdag.files.spreadsheet import TableLimits, read_csv, read_table_file
 
 #: The largest interests file read (50 MB: some 2 million rows).
 MAX_BYTES = 50_000_000
@@ -31,19 +31,7 @@ def _problem(code: str, message: str, hint: str, file: str, row: int, column: in
 
 
 def read_interests(path: Path, event: Event) -> list[Interest]:
-    name = str(path)
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise NetwerkdagError(
-            Problem("file-unreadable", f"cannot read {name}: {exc.strerror or exc}", (), "check the path")
-        ) from None
-    if len(raw) > MAX_BYTES:
-        raise NetwerkdagError(
-            Problem("too-large", f"{name} is larger than 50 MB", (), "split the file", Location(name, 1, 1))
-        )
-    return _interests(read_table(raw, name, LIMITS), name, event)
+    return _interests(read_table_file(path, LIMITS), str(path), event)
 
 
 def parse_interests(text: str, name: str, event: Event) -> list[Interest]:

@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import IO
 from xml.parsers import expat
 
@@ -103,6 +104,23 @@ def read_table(data: bytes, filename: str, limits: TableLimits = DEFAULT_LIMITS)
     if filename.lower().endswith(".xlsx") or data.startswith(_ZIP_SIGNATURE):
         return read_xlsx(data, filename, limits)
     return read_csv(data, filename, limits)
+
+
+def read_table_file(path: Path, limits: TableLimits) -> list[list[str]]:
+    """The rows of the table in the file at `path` (`read_table`), read no further than `limits.max_bytes`:
+    a larger file is refused before it is read whole, and a file that cannot be read is the user's
+    mistake, told as one."""
+    name = str(path)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(limits.max_bytes + 1)
+    except OSError as exc:
+        raise NetwerkdagError(
+            Problem("file-unreadable", f"cannot read {name}: {exc.strerror or exc}", (), "check the path")
+        ) from None
+    if len(raw) > limits.max_bytes:
+        raise NetwerkdagError(_too_large(name, limits))
+    return read_table(raw, name, limits)
 
 
 def read_csv(

@@ -36,6 +36,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
+from netwerkdag.publish import svg
 from netwerkdag.publish.i18n import translations
 
 MAP_FILE = Path(__file__).resolve().parent / "data" / "nl_map.json"
@@ -81,24 +82,6 @@ EDGE = "#767676"
 # --- SVG text -------------------------------------------------------------------------------------------
 
 
-def _attrs(values: Mapping[str, object]) -> str:
-    return "".join(
-        f' {name.rstrip("_").replace("_", "-")}="{escape(str(value))}"'
-        for name, value in values.items()
-        if value is not None and value != ""
-    )
-
-
-def _el(tag: str, content: str | None = None, /, **attrs: object) -> str:
-    if content is None:
-        return f"<{tag}{_attrs(attrs)}/>"
-    return f"<{tag}{_attrs(attrs)}>{content}</{tag}>"
-
-
-def _text(words: str, **attrs: object) -> str:
-    return _el("text", str(escape(words)), **attrs)
-
-
 def _num(value: float) -> str:
     """A coordinate with at most one decimal, without a trailing ".0"."""
     text = f"{value:.1f}"
@@ -107,10 +90,10 @@ def _num(value: float) -> str:
 
 def _svg(svg_id: str, kind: str, height: float, label: str, description: str, parts: Sequence[str]) -> Markup:
     return Markup(  # noqa: S704 - every text and attribute is escaped by _el and _text
-        _el(
+        svg.element(
             "svg",
-            _el("title", str(escape(label)), id=f"{svg_id}-title")
-            + _el("desc", str(escape(description)), id=f"{svg_id}-desc")
+            svg.element("title", str(escape(label)), id=f"{svg_id}-title")
+            + svg.element("desc", str(escape(description)), id=f"{svg_id}-desc")
             + "".join(parts),
             xmlns="http://www.w3.org/2000/svg",
             id=svg_id,
@@ -144,10 +127,10 @@ MARKERS = ("circle", "square", "diamond", "triangle", "triangle-down", "pentagon
 def marker(shape: str, x: float, y: float, r: float, **attrs: object) -> str:
     """A marker of `shape` (one of `MARKERS`) of about radius `r` centred on (x, y)."""
     if shape == "circle":
-        return _el("circle", cx=_num(x), cy=_num(y), r=_num(r), **attrs)
+        return svg.element("circle", cx=_num(x), cy=_num(y), r=_num(r), **attrs)
     if shape == "square":
         side = r * 1.7
-        return _el(
+        return svg.element(
             "rect", x=_num(x - side / 2), y=_num(y - side / 2), width=_num(side), height=_num(side), **attrs
         )
     corners, turn, size = {
@@ -157,7 +140,7 @@ def marker(shape: str, x: float, y: float, r: float, **attrs: object) -> str:
         "pentagon": (5, -math.pi / 2, 1.15),
         "hexagon": (6, 0.0, 1.1),
     }[shape]
-    return _el("polygon", points=_polygon(x, y, r * size, corners, turn), **attrs)
+    return svg.element("polygon", points=_polygon(x, y, r * size, corners, turn), **attrs)
 
 
 # --- colours ----------------------------------------------------------------------------------------------
@@ -280,9 +263,9 @@ def city_map(
     _ = translations(locale).gettext
 
     land = "".join(
-        _el(
+        svg.element(
             "path",
-            _el("title", str(escape(p.name))),
+            svg.element("title", str(escape(p.name))),
             d=p.d,
             class_="province",
             fill=PROVINCE_FILL,
@@ -297,9 +280,9 @@ def city_map(
         area, level = geometry.municipalities[names[org]], levels[org]
         by_level[level].append(names[org])
         cities.append(
-            _el(
+            svg.element(
                 "path",
-                _el("title", str(escape(f"{names[org]}: {steps[level]}"))),
+                svg.element("title", str(escape(f"{names[org]}: {steps[level]}"))),
                 d=area.d,
                 class_=f"city level-{level}",
                 fill=fills[level],
@@ -322,13 +305,13 @@ def city_map(
             )
         )
     parts = [
-        _el(
+        svg.element(
             "g",
             land + "".join(cities),
             class_="map",
             transform=f"scale({scale:.6f})",
         ),
-        _el("g", "".join(marks), class_="markers"),
+        svg.element("g", "".join(marks), class_="markers"),
     ]
 
     # The legend below the map: a swatch with the level's marker, its words, and how many.
@@ -341,17 +324,17 @@ def city_map(
         column, row = divmod(i, per_column) if per_column else (0, 0)
         x, y = column * WIDTH / columns, top + row * ROW
         legend.append(
-            _el(
+            svg.element(
                 "g",
-                _el("rect", x=_num(x), y=_num(y), width=28, height=20, fill=fills[i], stroke=TEXT)
+                svg.element("rect", x=_num(x), y=_num(y), width=28, height=20, fill=fills[i], stroke=TEXT)
                 + marker(shapes[i], x + 14, y + 10, 5, fill=fills[i], stroke=rims[i], stroke_width=1.5)
-                + _text(words_i, x=_num(x + 38), y=_num(y + 16)),
+                + svg.text(words_i, x=_num(x + 38), y=_num(y + 16)),
                 class_=f"legend-item level-{i}",
             )
         )
     bottom = top + per_column * ROW + 8
     legend.append(
-        _text(
+        svg.text(
             _("Map: CBS and Kadaster, 2023 (CC BY 4.0)"),
             x=0,
             y=_num(bottom + SMALL),
@@ -360,7 +343,7 @@ def city_map(
             class_="attribution",
         )
     )
-    parts.append(_el("g", "".join(legend), class_="legend"))
+    parts.append(svg.element("g", "".join(legend), class_="legend"))
 
     details = " ".join(
         f"{steps[i]} ({len(by_level[i])}): {', '.join(by_level[i]) if by_level[i] else '-'}."
@@ -445,7 +428,7 @@ def trend_lines(
         tick = k * step
         at = y(tick)
         parts.append(
-            _el(
+            svg.element(
                 "line",
                 x1=_num(left),
                 x2=_num(WIDTH - right),
@@ -456,7 +439,7 @@ def trend_lines(
             )
         )
         parts.append(
-            _text(
+            svg.text(
                 _value(tick, locale, percent),
                 x=_num(left - 8),
                 y=_num(at + 6),
@@ -466,7 +449,7 @@ def trend_lines(
             )
         )
     parts.append(
-        _el(
+        svg.element(
             "line",
             x1=_num(left),
             x2=_num(WIDTH - right),
@@ -479,7 +462,7 @@ def trend_lines(
     every = max(1, math.ceil((label_width + 12) / (plot_width / span))) if len(dates) > 1 else 1
     for i, words in enumerate(labels):
         parts.append(
-            _el(
+            svg.element(
                 "line",
                 x1=_num(x(i)),
                 x2=_num(x(i)),
@@ -491,7 +474,7 @@ def trend_lines(
         )
         if i % every == 0:
             parts.append(
-                _text(
+                svg.text(
                     words,
                     x=_num(x(i)),
                     y=_num(base + 24),
@@ -514,10 +497,10 @@ def trend_lines(
             pen_down = True
             points.append(marker(shape, x(i), y(value), 5.5, fill=colour, stroke="#ffffff", stroke_width=1))
         parts.append(
-            _el(
+            svg.element(
                 "g",
                 (
-                    _el(
+                    svg.element(
                         "path",
                         d="".join(path),
                         fill="none",
@@ -547,7 +530,7 @@ def trend_lines(
         for number, lines in entries:
             colour = SERIES_COLOURS[number % len(SERIES_COLOURS)]
             x0 = column * WIDTH / columns
-            sample = _el(
+            sample = svg.element(
                 "line",
                 x1=_num(x0),
                 x2=_num(x0 + 40),
@@ -566,12 +549,13 @@ def trend_lines(
                 stroke_width=1,
             )
             text = "".join(
-                _text(line, x=_num(x0 + 50), y=_num(at + 16 + k * (FONT + 4))) for k, line in enumerate(lines)
+                svg.text(line, x=_num(x0 + 50), y=_num(at + 16 + k * (FONT + 4)))
+                for k, line in enumerate(lines)
             )
-            legend.append(_el("g", sample + text, class_=f"legend-item series-{number}"))
+            legend.append(svg.element("g", sample + text, class_=f"legend-item series-{number}"))
             at += ROW + (len(lines) - 1) * (FONT + 4)
         bottom = max(bottom, at)
-    parts.append(_el("g", "".join(legend), class_="legend"))
+    parts.append(svg.element("g", "".join(legend), class_="legend"))
 
     details = " ".join(
         f"{name}: "
@@ -759,9 +743,9 @@ def meeting_graph(
         (x1, y1), (x2, y2) = positions[a], positions[b]
         width = 1.0 + 4.0 * (count - 1) / (most - 1) if most > 1 else 1.5
         lines.append(
-            _el(
+            svg.element(
                 "line",
-                _el("title", str(escape(f"{names[a]} – {names[b]}: {count}"))),
+                svg.element("title", str(escape(f"{names[a]} – {names[b]}: {count}"))),
                 x1=_num(x1),
                 y1=_num(y1),
                 x2=_num(x2),
@@ -784,9 +768,9 @@ def meeting_graph(
         x, y = positions[node]
         special = node in highlight
         marks.append(
-            _el(
+            svg.element(
                 "g",
-                _el("title", str(escape(names[node])))
+                svg.element("title", str(escape(names[node])))
                 + marker(
                     "diamond" if special else "circle",
                     x,
@@ -797,7 +781,7 @@ def meeting_graph(
                     stroke_width=1.5,
                 )
                 + (
-                    _el(
+                    svg.element(
                         "line",
                         x1=_num(x),
                         y1=_num(y),
@@ -810,7 +794,7 @@ def meeting_graph(
                     if label_at[node][3]
                     else ""
                 )
-                + _text(
+                + svg.text(
                     names[node],
                     x=_num(label_at[node][0]),
                     y=_num(label_at[node][1]),
@@ -824,23 +808,23 @@ def meeting_graph(
 
     loners = [positions[n][1] for n in ids if not degree[n]]
     if loners:
-        marks.append(_text(_("Met no one in a session:"), x=0, y=_num(min(loners) - 20), class_="loners"))
+        marks.append(svg.text(_("Met no one in a session:"), x=0, y=_num(min(loners) - 20), class_="loners"))
     top = plot_height + 14
     legend = [
-        _el(
+        svg.element(
             "g",
             marker("circle", 10, top + 10, 7, fill=NODE, stroke="#ffffff")
-            + _text(_("Organisation"), x=26, y=_num(top + 16)),
+            + svg.text(_("Organisation"), x=26, y=_num(top + 16)),
             class_="legend-item",
         ),
     ]
     rows = 1
     if any(n in highlight for n in ids):
         legend.append(
-            _el(
+            svg.element(
                 "g",
                 marker("diamond", 10, top + ROW + 10, 8, fill=HIGHLIGHT, stroke="#ffffff")
-                + _text(_("Met few others"), x=26, y=_num(top + ROW + 16)),
+                + svg.text(_("Met few others"), x=26, y=_num(top + ROW + 16)),
                 class_="legend-item highlight",
             )
         )
@@ -853,11 +837,13 @@ def meeting_graph(
             else _("Line: met in a session")
         )
         legend.append(
-            _el(
+            svg.element(
                 "g",
-                _el("line", x1=0, x2=22, y1=_num(at + 10), y2=_num(at + 10), stroke=EDGE, stroke_width=3)
+                svg.element(
+                    "line", x1=0, x2=22, y1=_num(at + 10), y2=_num(at + 10), stroke=EDGE, stroke_width=3
+                )
                 + "".join(
-                    _text(t, x=26, y=_num(at + 16 + k * (FONT + 4)))
+                    svg.text(t, x=26, y=_num(at + 16 + k * (FONT + 4)))
                     for k, t in enumerate(_wrap(words, int((WIDTH - 30) / (FONT * 0.56))))
                 ),
                 class_="legend-item pairs",
@@ -873,8 +859,8 @@ def meeting_graph(
         label,
         f"{description} {met}".strip(),
         [
-            _el("g", "".join(lines), class_="pairs"),
-            _el("g", "".join(marks), class_="nodes"),
-            _el("g", "".join(legend), class_="legend"),
+            svg.element("g", "".join(lines), class_="pairs"),
+            svg.element("g", "".join(marks), class_="nodes"),
+            svg.element("g", "".join(legend), class_="legend"),
         ],
     )

@@ -20,6 +20,7 @@ from datetime import datetime
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
+from netwerkdag.publish import svg
 from netwerkdag.publish.i18n import format_time
 from netwerkdag.web import i18n
 from netwerkdag.web.services.dashboard import Fill, Round, Timeline
@@ -41,32 +42,16 @@ BAR = 14
 TITLE_WIDTH = 38
 
 
-def _attrs(values: dict[str, object]) -> str:
-    return "".join(
-        f' {name.rstrip("_").replace("_", "-")}="{escape(str(value))}"' for name, value in values.items()
-    )
-
-
-def _el(tag: str, content: str | None = None, **attrs: object) -> str:
-    if content is None:
-        return f"<{tag}{_attrs(attrs)}/>"
-    return f"<{tag}{_attrs(attrs)}>{content}</{tag}>"
-
-
-def _text(words: str, **attrs: object) -> str:
-    return _el("text", str(escape(words)), **attrs)
-
-
 def _pct(value: float) -> str:
     return f"{max(0.0, min(value, 100.0)):.2f}%"
 
 
 def _figure(svg_id: str, height: int, label: str, description: str, parts: list[str], kind: str) -> Markup:
     return Markup(  # noqa: S704 - every text and attribute above is escaped
-        _el(
+        svg.element(
             "svg",
-            _el("title", str(escape(label)), id=f"{svg_id}-title")
-            + _el("desc", str(escape(description)), id=f"{svg_id}-desc")
+            svg.element("title", str(escape(label)), id=f"{svg_id}-title")
+            + svg.element("desc", str(escape(description)), id=f"{svg_id}-desc")
             + "".join(parts),
             xmlns="http://www.w3.org/2000/svg",
             id=svg_id,
@@ -118,8 +103,8 @@ def timeline_chart(timeline: Timeline, lang: str, *, deadline: datetime | None =
     parts = []
     for value in range(0, ceiling + 1, step):  # the grid, each line with its number above it
         at = PLOT_TOP + y(value)
-        parts.append(_el("line", x1=0, x2="100%", y1=f"{at:.1f}", y2=f"{at:.1f}", class_="grid"))
-        parts.append(_text(str(value), x=0, y=f"{at - 4:.1f}", class_="tick"))
+        parts.append(svg.element("line", x1=0, x2="100%", y1=f"{at:.1f}", y2=f"{at:.1f}", class_="grid"))
+        parts.append(svg.text(str(value), x=0, y=f"{at - 4:.1f}", class_="tick"))
 
     # Each label starts at its tick, at least a fifth of the width from the next, none in the last
     # part of the width: short enough not to touch on a phone. Hours name their day below them at the
@@ -132,25 +117,29 @@ def timeline_chart(timeline: Timeline, lang: str, *, deadline: datetime | None =
         share = 100 * x(moment) / PLOT_WIDTH
         if share > LAST_LABEL:
             break
-        parts.append(_el("line", x1=_pct(share), x2=_pct(share), y1=base, y2=base + 5, class_="axis"))
+        parts.append(svg.element("line", x1=_pct(share), x2=_pct(share), y1=base, y2=base + 5, class_="axis"))
         if not timeline.hourly:
-            parts.append(_text(_short_day(moment, lang), x=_pct(share), y=base + 19, class_="tick"))
+            parts.append(svg.text(_short_day(moment, lang), x=_pct(share), y=base + 19, class_="tick"))
             continue
-        parts.append(_text(format_time(moment, lang), x=_pct(share), y=base + 19, class_="tick"))
+        parts.append(svg.text(format_time(moment, lang), x=_pct(share), y=base + 19, class_="tick"))
         if moment.date() != shown_day:
             shown_day = moment.date()
-            parts.append(_text(_short_day(moment, lang), x=_pct(share), y=base + 34, class_="tick"))
+            parts.append(svg.text(_short_day(moment, lang), x=_pct(share), y=base + 34, class_="tick"))
     parts.append(
-        _el("line", x1=0, x2="100%", y1=PLOT_TOP + PLOT_HEIGHT, y2=PLOT_TOP + PLOT_HEIGHT, class_="axis")
+        svg.element(
+            "line", x1=0, x2="100%", y1=PLOT_TOP + PLOT_HEIGHT, y2=PLOT_TOP + PLOT_HEIGHT, class_="axis"
+        )
     )
 
     if deadline is not None and start < deadline <= until:
         share = 100 * x(deadline) / PLOT_WIDTH
         parts.append(
-            _el("line", x1=_pct(share), x2=_pct(share), y1=14, y2=PLOT_TOP + PLOT_HEIGHT, class_="marker")
+            svg.element(
+                "line", x1=_pct(share), x2=_pct(share), y1=14, y2=PLOT_TOP + PLOT_HEIGHT, class_="marker"
+            )
         )
         parts.append(
-            _text(
+            svg.text(
                 i18n.gettext("registration closes"),
                 x=_pct(share),
                 y=11,
@@ -164,9 +153,9 @@ def timeline_chart(timeline: Timeline, lang: str, *, deadline: datetime | None =
     for series, kind in (("coming_total", "line-coming"), ("not_coming_total", "line-not-coming")):
         points = [(0.0, y(0))] + [(x(min(s.end, until)), y(getattr(s, series))) for s in steps]
         path = "M" + " L".join(f"{px:.1f},{py:.1f}" for px, py in points)
-        lines.append(_el("path", d=path, class_=kind, vector_effect="non-scaling-stroke"))
+        lines.append(svg.element("path", d=path, class_=kind, vector_effect="non-scaling-stroke"))
     parts.append(
-        _el(
+        svg.element(
             "svg",
             "".join(lines),
             x=0,
@@ -225,30 +214,34 @@ def fill_chart(rounds: list[Round] | tuple[Round, ...]) -> Markup:
     at = 0
     for number, round_ in enumerate(rounds):
         at += 18 if number == 0 else 30
-        parts.append(_text(round_.label, x=0, y=at, class_="round"))
+        parts.append(svg.text(round_.label, x=0, y=at, class_="round"))
         at += 4
         for fill in round_.fills:
             for line in textwrap.wrap(fill.title, TITLE_WIDTH) or [fill.session_id]:
                 at += LINE
-                parts.append(_text(line, x=0, y=at, class_="label"))
+                parts.append(svg.text(line, x=0, y=at, class_="label"))
             at += 6
             if fill.capacity is not None:
                 bar_class = "bar bar-full" if fill.full else "bar"
-                parts.append(_el("rect", x=0, y=at, width=_pct(TRACK), height=BAR, class_="track"))
+                parts.append(svg.element("rect", x=0, y=at, width=_pct(TRACK), height=BAR, class_="track"))
                 parts.append(
-                    _el("rect", x=0, y=at, width=_pct(TRACK * fill.share), height=BAR, class_=bar_class)
+                    svg.element(
+                        "rect", x=0, y=at, width=_pct(TRACK * fill.share), height=BAR, class_=bar_class
+                    )
                 )
                 parts.append(
-                    _el("line", x1=_pct(TRACK), x2=_pct(TRACK), y1=at - 4, y2=at + BAR + 4, class_="cap")
+                    svg.element(
+                        "line", x1=_pct(TRACK), x2=_pct(TRACK), y1=at - 4, y2=at + BAR + 4, class_="cap"
+                    )
                 )
-                parts.append(_text(fill_words(fill), x=_pct(TRACK + 2), y=at + BAR - 2, class_="figure"))
+                parts.append(svg.text(fill_words(fill), x=_pct(TRACK + 2), y=at + BAR - 2, class_="figure"))
             else:
-                parts.append(_text(fill_words(fill), x=0, y=at + BAR - 2, class_="figure"))
+                parts.append(svg.text(fill_words(fill), x=0, y=at + BAR - 2, class_="figure"))
             at += BAR
             status = status_words(fill)
             if status:
                 at += LINE
-                parts.append(_text(status, x=0, y=at, class_="status"))
+                parts.append(svg.text(status, x=0, y=at, class_="status"))
             at += 8
     full = sum(1 for f in fills if f.full)
     waiting = sum(f.waiting for f in fills)

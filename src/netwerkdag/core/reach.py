@@ -143,26 +143,35 @@ def organisations(days: Sequence[Attendance], *, last: int) -> Mapping[str, Orga
     _check_window(last)
     ids = _ordered(org.id for day in days for org in day.network.organisations)
     window = days[-last:] if days else ()
+    # Each day's people present by organisation, read once (not once per organisation).
+    by_day: list[dict[str, list[Person]]] = []
+    for day in days:
+        grouped: dict[str, list[Person]] = {}
+        for person in day.people(day.everyone):
+            if person.organisation is not None:
+                grouped.setdefault(person.organisation, []).append(person)
+        by_day.append(grouped)
     found: dict[str, OrganisationReach] = {}
     for org_id in ids:
-        per_day = tuple(_organisation_day(day, org_id) for day in days)
+        per_day = tuple(
+            _organisation_day(day.date, grouped.get(org_id, []))
+            for day, grouped in zip(days, by_day, strict=True)
+        )
         recent = per_day[len(per_day) - len(window) :]
         found[org_id] = OrganisationReach(
             organisation=org_id,
             days=per_day,
             days_present=sum(1 for d in recent if d.people > 0),
             window=len(window),
-            people=frozenset(
-                p.id for day in days for p in day.people(day.everyone) if p.organisation == org_id
-            ),
+            people=frozenset(p.id for grouped in by_day for p in grouped.get(org_id, ())),
         )
     return MappingProxyType(found)
 
 
-def _organisation_day(day: Attendance, org_id: str) -> OrganisationDay:
-    roles = [p.role.casefold() for p in day.people(day.everyone) if p.organisation == org_id]
+def _organisation_day(when: date, people: Sequence[Person]) -> OrganisationDay:
+    roles = [p.role.casefold() for p in people]
     return OrganisationDay(
-        date=day.date,
+        date=when,
         people=len(roles),
         burgemeester=roles.count(BURGEMEESTER),
         wethouder=roles.count(WETHOUDER),
@@ -230,8 +239,14 @@ def pillars(days: Sequence[Attendance]) -> Mapping[str, Reach]:
     _check_series(days)
     ids = _ordered(p.id for day in days for p in day.network.pillars)
 
+    known: dict[tuple[int, str], frozenset[str]] = {}
+
     def member(net: Network, person: Person, pillar_id: str) -> bool:
-        return pillar_id in net.pillars_of(person)
+        # Every pillar asks of every person: their pillars are worked out once per day's network.
+        key = (id(net), person.id)
+        if key not in known:
+            known[key] = net.pillars_of(person)
+        return pillar_id in known[key]
 
     def sessions(event: Event, pillar_id: str) -> frozenset[str]:
         own = frozenset(s.id for s in event.sessions if s.pillar == pillar_id)

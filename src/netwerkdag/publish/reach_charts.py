@@ -695,7 +695,13 @@ def _place_labels(
             outside += max(0.0, box.bottom - height)
             return sum(box.overlap(o) for o in placed) + sum(box.overlap(o) for o in nodes) + 50 * outside
 
-        found = next((o for o in options if cost(o[3]) == 0), None)
+        def free(box: _Box) -> bool:
+            inside = box.left >= 0 and box.right <= WIDTH and box.top >= 0 and box.bottom <= height
+            return (
+                inside and not any(box.overlap(o) for o in placed) and not any(box.overlap(o) for o in nodes)
+            )
+
+        found = next((o for o in options if free(o[3])), None)
         if found is None:
             found = min(options, key=lambda option: cost(option[3]))
         lx, ly, anchor, box = found

@@ -101,9 +101,9 @@ def _core(event: models.Event) -> CoreEvent:
 def attendance(event: models.Event, core: CoreEvent) -> Attendance:
     """Who was at `event` (module docstring), in a few queries whatever the number of people."""
     people = list(
-        models.Invitee.objects.filter(event=event, withdrawn_at__isnull=True).values_list(
-            "pk", "person_id", "checked_in_at", "attending", "anonymised_at", "reach_profile"
-        )
+        models.Invitee.objects.filter(event=event, withdrawn_at__isnull=True)
+        .order_by()  # no order needed: the models' default ordering would make the database sort
+        .values_list("pk", "person_id", "checked_in_at", "attending", "anonymised_at", "reach_profile")
     )
     check_in_used = any(row[2] is not None for row in people)
     key: dict[int, str] = {}
@@ -120,26 +120,30 @@ def attendance(event: models.Event, core: CoreEvent) -> Attendance:
         if here:
             present.add(key[pk])
     registered: dict[str, set[str]] = defaultdict(set)
-    for invitee_id, session_id in models.Registration.objects.filter(
-        invitee__event=event, invitee__withdrawn_at__isnull=True
-    ).values_list("invitee_id", "seats__session_id"):
+    for invitee_id, session_id in (
+        models.Registration.objects.filter(invitee__event=event, invitee__withdrawn_at__isnull=True)
+        .order_by()
+        .values_list("invitee_id", "seats__session_id")
+    ):
         if core.has_session(session_id):
             registered[session_id].add(key[invitee_id])
-    with_seats = set(models.Seats.objects.filter(event=event).values_list("session_id", flat=True))
+    with_seats = set(models.Seats.objects.filter(event=event).order_by().values_list("session_id", flat=True))
     attended = {s: people_in & present for s, people_in in registered.items()}
     for session in core.sessions:
         if session.kind is SessionKind.PLENARY and session.id not in with_seats:
             attended[session.id] = set(present)
     scores: dict[str, list[int]] = defaultdict(list)
-    for session_id, value in models.SessionFeedback.objects.filter(
-        feedback__invitee__event=event, score__isnull=False
-    ).values_list("session_id", "score"):
+    for session_id, value in (
+        models.SessionFeedback.objects.filter(feedback__invitee__event=event, score__isnull=False)
+        .order_by()
+        .values_list("session_id", "score")
+    ):
         if core.has_session(session_id):
             scores[session_id].append(value)
     day_scores = list(
-        models.Feedback.objects.filter(invitee__event=event, day_score__isnull=False).values_list(
-            "day_score", flat=True
-        )
+        models.Feedback.objects.filter(invitee__event=event, day_score__isnull=False)
+        .order_by()
+        .values_list("day_score", flat=True)
     )
     return Attendance(
         core,

@@ -72,6 +72,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         "figures": published.figures(report, lang),
         "summary": published.summary(report, lang),
         "upcoming": upcoming,
+        "day_links": [
+            (event, published.short_date(line.date, lang), line.host)
+            for event, line in zip(found.events, report.lines, strict=True)
+        ],
         "window": report.window,
         "asked_window": _window(request),
         "query": request.GET.urlencode(),

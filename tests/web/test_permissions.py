@@ -86,6 +86,13 @@ MATRIX: dict[str, Entry] = {
     "web:organiser-resend-mail": Entry("POST", organiser_only(303)),
     # Without an address in the form: a message on the event page.
     "web:organiser-add-organiser": Entry("POST", organiser_only(303)),
+    # Reach over the network days a user organises: none has ended here, so the pages say so (200), and a
+    # day's workbook, of a day that does not count, is 404; adding invitees names no event here (404).
+    "web:organiser-reach": Entry("GET", logged_in(200)),
+    "web:organiser-reach-export": Entry("GET", logged_in(200)),
+    "web:organiser-reach-invite": Entry("POST", logged_in(404)),
+    "web:organiser-reach-day": Entry("GET", organiser_only(200)),
+    "web:organiser-reach-day-export": Entry("GET", organiser_only(404)),
     # A link that is not valid: the page says so, to anyone.
     "web:set-password": Entry("GET", ALL_200),
     "web:invitee": Entry("GET", OWN_TOKEN),
@@ -231,6 +238,7 @@ STATE_CHANGING = {
     "web:organiser-schedule-decide": "organiser",
     "web:organiser-resend-mail": "organiser",
     "web:organiser-add-organiser": "organiser",
+    "web:organiser-reach-invite": "organiser",
     "web:set-password": "anonymous",
     "web:invitee": "invitee_a",
     "web:invitee-withdraw": "invitee_a",

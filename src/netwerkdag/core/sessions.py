@@ -134,6 +134,8 @@ class Session:
     subtitle: str | None = None
     group: str | None = None
     pillar: str | None = None
+    #: Sessions with one topic are runs of the same meeting in different rounds (one per person).
+    topic: str | None = None
     participants: tuple[Participant, ...] = ()
     audience: tuple[AudienceRule, ...] = ()
     description: str = ""

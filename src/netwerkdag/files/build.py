@@ -90,6 +90,7 @@ def _session(s: SessionIn, ev: EventIn, blocks: dict[str, Block], tz: ZoneInfo) 
         all_day=s.all_day,
         group=s.group,
         pillar=s.pillar,
+        topic=s.topic,
         participants=tuple(Participant(p.person, p.role, p.note) for p in s.participants),
         audience=tuple(
             AudienceRule(

@@ -121,6 +121,7 @@ def _session(event: Event, s: Session) -> dict[str, Any]:
             "end": _hhmm(s.end) if s.end != default_end else None,
             "group": s.group,
             "pillar": s.pillar,
+            "topic": s.topic,
             "participants": [
                 _compact({"person": p.person, "role": p.role.value, "note": p.note}) for p in s.participants
             ],

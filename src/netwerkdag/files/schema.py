@@ -285,6 +285,11 @@ class SessionIn(_Model):
     end: Time | None = Field(None, description="Its own end inside the block, if earlier.")
     group: Id | None = None
     pillar: Id | None = None
+    topic: Id | None = Field(
+        None,
+        description="Sessions with one topic are runs of the same meeting in different rounds: a person "
+        "takes at most one of them.",
+    )
     participants: list[ParticipantIn] = []
     audience: list[AudienceIn] = Field([], description="Who is invited; [{}] means everyone.")
     description: Markdown = ""

@@ -16,14 +16,12 @@ from pathlib import Path
 from netwerkdag.core.event import Event
 from netwerkdag.core.problems import Location, NetwerkdagError, Problem
 from netwerkdag.core.reach import Attendance
-from netwerkdag.files.spreadsheet import TableLimits, read_table_file
+from netwerkdag.files.spreadsheet import TableLimits, read_table_file, row_problems
 
 #: The largest attendance file read (50 MB: about a million rows).
 MAX_BYTES = 50_000_000
 HEADER = ("event", "person", "session")
 LIMITS = TableLimits(max_rows=MAX_BYTES, max_bytes=MAX_BYTES)
-#: Problems shown at most; the rest are counted.
-SHOWN = 100
 
 
 def _problem(code: str, message: str, hint: str, file: str, row: int, column: int) -> Problem:
@@ -122,19 +120,7 @@ def attendance_from_rows(rows: list[list[str]], name: str, events: Sequence[Even
         if session:
             attended[slug].setdefault(session, set()).add(person)
     if problems:
-        shown = problems[:SHOWN]
-        if len(problems) > SHOWN:
-            shown.append(
-                _problem(
-                    "too-many-problems",
-                    f"{len(problems) - SHOWN} more problems are not shown",
-                    "fix the rows above; the rest are often the same mistake",
-                    name,
-                    1,
-                    1,
-                )
-            )
-        raise NetwerkdagError(shown)
+        raise row_problems(problems, name)
     days = [
         Attendance(
             event,

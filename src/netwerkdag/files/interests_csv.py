@@ -15,7 +15,7 @@ from pathlib import Path
 from netwerkdag.core.event import Event
 from netwerkdag.core.interests import MAX_WEIGHT, MIN_WEIGHT, WANTS, Interest, Reason
 from netwerkdag.core.problems import Location, NetwerkdagError, Problem
-from netwerkdag.files.spreadsheet import TableLimits, read_csv, read_table_file
+from netwerkdag.files.spreadsheet import TableLimits, read_csv, read_table_file, row_problems
 
 #: The largest interests file read (50 MB: some 2 million rows).
 MAX_BYTES = 50_000_000
@@ -119,17 +119,5 @@ def _interests(rows: list[list[str]], name: str, event: Event) -> list[Interest]
             weight = int(value)
         found[(person, session)] = Interest(person, session, weight, Reason.FILE)
     if problems:
-        raise NetwerkdagError(
-            problems[:100] if len(problems) <= 100 else [*problems[:100], _more(problems, name)]
-        )
+        raise row_problems(problems, name)
     return list(found.values())
-
-
-def _more(problems: list[Problem], name: str) -> Problem:
-    return Problem(
-        "too-many-problems",
-        f"{len(problems) - 100} more problems are not shown",
-        (),
-        "fix the rows above; the rest are often the same mistake",
-        Location(name, 1, 1),
-    )

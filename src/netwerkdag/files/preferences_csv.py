@@ -14,14 +14,12 @@ from pathlib import Path
 from netwerkdag.core.event import Event
 from netwerkdag.core.preferences import Preference
 from netwerkdag.core.problems import Location, NetwerkdagError, Problem
-from netwerkdag.files.spreadsheet import TableLimits, read_table_file
+from netwerkdag.files.spreadsheet import TableLimits, read_table_file, row_problems
 
 MAX_BYTES = 50_000_000
 HEADER = ("person", "choice", "rank")
 LIMITS = TableLimits(max_rows=MAX_BYTES, max_bytes=MAX_BYTES)
 MAX_RANK = 100
-#: Problems shown at most; the rest are counted.
-SHOWN = 100
 
 
 def _problem(code: str, message: str, hint: str, file: str, row: int, column: int) -> Problem:
@@ -101,17 +99,5 @@ def preferences_from_rows(
             continue
         found[(person, choice)] = Preference(person, choice, int(rank))
     if problems:
-        listed = problems[:SHOWN]
-        if len(problems) > SHOWN:
-            listed.append(
-                _problem(
-                    "too-many-problems",
-                    f"{len(problems) - SHOWN} more problems are not shown",
-                    "fix the rows above; the rest are often the same mistake",
-                    name,
-                    1,
-                    1,
-                )
-            )
-        raise NetwerkdagError(listed)
+        raise row_problems(problems, name)
     return list(found.values())

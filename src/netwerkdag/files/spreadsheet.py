@@ -106,6 +106,23 @@ def read_table(data: bytes, filename: str, limits: TableLimits = DEFAULT_LIMITS)
     return read_csv(data, filename, limits)
 
 
+#: Row problems of a table reported at most; the rest are counted in one more line.
+SHOWN_PROBLEMS = 100
+
+
+def row_problems(problems: list[Problem], filename: str) -> NetwerkdagError:
+    """The error of a table's wrong rows: the first `SHOWN_PROBLEMS`, then how many more there are."""
+    if len(problems) <= SHOWN_PROBLEMS:
+        return NetwerkdagError(problems)
+    more = _problem(
+        "too-many-problems",
+        f"{len(problems) - SHOWN_PROBLEMS} more problems are not shown",
+        "fix the rows above; the rest are often the same mistake",
+        filename,
+    )
+    return NetwerkdagError([*problems[:SHOWN_PROBLEMS], more])
+
+
 def read_table_file(path: Path, limits: TableLimits) -> list[list[str]]:
     """The rows of the table in the file at `path` (`read_table`), read no further than `limits.max_bytes`:
     a larger file is refused before it is read whole, and a file that cannot be read is the user's

@@ -157,13 +157,11 @@ def test_not_reached_become_invitees_of_the_next_day(reader: Client, day: models
     assert rows[0] == "person,name,email,organisation,role,function"
     web = json.loads(reader.get("/organisatie/bereik/bereik.json?laatste=1").content)
     assert web["not_reached"]["organisations"], "the last day reached every member: nothing to test"
-    before = models.Invitee.objects.filter(event=day).count()
     models.Invitee.objects.filter(event=day).delete()
     answer = reader.post("/organisatie/bereik/uitnodigen/?laatste=1", {"event": day.slug})
     assert answer.status_code == 303
     added = set(models.Invitee.objects.filter(event=day).values_list("person_id", flat=True))
     assert added == {row.split(",")[0] for row in rows[1:]}
-    assert before == 0 or added
     assert reader.post("/organisatie/bereik/uitnodigen/", {"event": "nergens"}).status_code == 404
 
 

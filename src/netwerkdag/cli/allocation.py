@@ -80,7 +80,7 @@ def allocate(
 
     offers = allocation.offers_of(event)
     choices = frozenset(o.session for o in offers) | frozenset(o.topic for o in offers)
-    wanted = guarded(lambda: read_preferences(preferences, event, choices))
+    wanted = guarded(lambda: read_preferences(preferences, choices))
     problem = allocation.problem_of(event, wanted)
     result = allocation.solve(problem, costs, time_limit=time_limit)
     if output is not None and result.allocation:
@@ -108,6 +108,12 @@ def allocate(
             table.add_column(key)
         table.add_row(*(str(v) for v in summary.values()))
         out.print(table)
-    if result.status in (allocation.Status.INFEASIBLE, allocation.Status.UNKNOWN):
-        err.print("no allocation: the parts people have in sessions cannot all be seated, or time ran out")
+    if result.status is allocation.Status.INFEASIBLE:
+        err.print(
+            "no allocation: the chairs, speakers and guests of some session do not all fit its room, "
+            "or one person has a part in two sessions of one round; check the event file"
+        )
+        raise typer.Exit(EXIT_USER_ERROR)
+    if result.status is allocation.Status.UNKNOWN:
+        err.print(f"no allocation found in {time_limit:g} s: give it more time with --time-limit")
         raise typer.Exit(EXIT_USER_ERROR)

@@ -4,7 +4,6 @@ file, or from the web app's database."""
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,7 +12,8 @@ from rich.table import Table as RichTable
 
 from netwerkdag.cli.common import app as main_app
 from netwerkdag.cli.common import err, guarded, load, out, user_errors, visible, write_output
-from netwerkdag.cli.web import DataDirOption, _start
+from netwerkdag.cli.documents import Language
+from netwerkdag.cli.web import DataDirOption, start_web
 from netwerkdag.core.problems import NetwerkdagError, Problem
 from netwerkdag.core.reach import Attendance
 
@@ -21,11 +21,6 @@ if TYPE_CHECKING:
     from netwerkdag.publish.reach import Report
 
 OUTPUTS = ("bereik.json", "bereik.xlsx", "bereik.pdf")
-
-
-class Language(StrEnum):
-    nl = "nl"
-    en = "en"
 
 
 @main_app.command()
@@ -155,7 +150,7 @@ def _made(lang: str) -> str:
 
 
 def _from_database(data_dir: Path | None, network: str | None) -> tuple[list[Attendance], str]:
-    _start(data_dir)
+    start_web(data_dir)
     from netwerkdag.web import models
     from netwerkdag.web.services import reach as stored
 

@@ -73,7 +73,9 @@ def _choose_mail(mail: Mail) -> None:
     os.environ["NETWERKDAG_MAIL"] = mail.value
 
 
-def _start(data_dir: Path | None, host: str = "127.0.0.1", port: int = 8000, *, migrate: bool = True) -> None:
+def start_web(
+    data_dir: Path | None, host: str = "127.0.0.1", port: int = 8000, *, migrate: bool = True
+) -> None:
     """Configure Django for this machine (and migrate). Links are built from NETWERKDAG_BASE_URL, which
     defaults to the address served here."""
     os.environ.setdefault("NETWERKDAG_BASE_URL", f"http://{host}:{port}")
@@ -121,7 +123,7 @@ def serve(
     """Serve the web app with a production server (gunicorn); the database is migrated first. Mail and
     scheduler runs are done by `netwerkdag worker`, which must run beside it."""
     _choose_mail(mail)
-    _start(data_dir, host, port)
+    start_web(data_dir, host, port)
     from netwerkdag.web.server import serve as run
 
     err.print(f"netwerkdag serves http://{host}:{port}/  (stop with Ctrl+C)")
@@ -147,7 +149,7 @@ def worker(
     beside `serve`, on any machine that reaches the database; stop with Ctrl+C (after the task at hand)."""
     queues = [q.strip() for q in queue.split(",") if q.strip()] if queue else []
     _choose_mail(mail)
-    _start(data_dir, migrate=parent_pid is None)
+    start_web(data_dir, migrate=parent_pid is None)
     from netwerkdag.web.worker import ALL_QUEUES, run
 
     unknown = [q for q in queues if q not in ALL_QUEUES]
@@ -184,7 +186,7 @@ def demo(
     # anonymise them at once. Their people are fictional; the demo keeps them (unless told otherwise) so
     # that the reach pages can tell newcomers from returners.
     os.environ.setdefault("NETWERKDAG_RETENTION_DAYS", str(DEMO_RETENTION_DAYS))
-    _start(data_dir, host, port)
+    start_web(data_dir, host, port)
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import transaction
@@ -256,7 +258,7 @@ def demo(
 def forget(data_dir: DataDirOption = None) -> None:
     """Delete past events' dietary and accessibility wishes, and anonymise the invitees of events that
     ended more than the retention period ago. A worker does this daily by itself."""
-    _start(data_dir)
+    start_web(data_dir)
     from django.conf import settings
 
     from netwerkdag.web.services.privacy import anonymise_past_events, delete_wishes_of_past_events
@@ -274,7 +276,7 @@ def check_deploy(data_dir: DataDirOption = None) -> None:
     """Check the settings for production: Django's deployment checks and netwerkdag's (an https address,
     a mail server, trusted proxies behind HTTPS, private files, a worker running). Exit 1 with each
     problem and what to do."""
-    _start(data_dir, migrate=False)
+    start_web(data_dir, migrate=False)
     from django.core.checks import WARNING, run_checks
 
     from netwerkdag.web.services.workers import live_workers
@@ -334,7 +336,7 @@ def organiser_add(
     data_dir: DataDirOption = None,
 ) -> None:
     """Make an organiser account (or give an existing one an event) and send it a link to set its password."""
-    _start(data_dir)
+    start_web(data_dir)
     from netwerkdag.web import models
     from netwerkdag.web.services import accounts
 
@@ -368,7 +370,7 @@ def organiser_reset_password(
     data_dir: DataDirOption = None,
 ) -> None:
     """Send an organiser a one-time link to set a new password (or print it with --print-link)."""
-    _start(data_dir)
+    start_web(data_dir)
     from netwerkdag.web.services import accounts
 
     def reset() -> None:

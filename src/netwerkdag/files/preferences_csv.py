@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from netwerkdag.core.event import Event
 from netwerkdag.core.preferences import Preference
 from netwerkdag.core.problems import Location, NetwerkdagError, Problem
 from netwerkdag.files.spreadsheet import TableLimits, read_table_file, row_problems
@@ -26,15 +25,14 @@ def _problem(code: str, message: str, hint: str, file: str, row: int, column: in
     return Problem(code, message, (), hint, Location(file, row, column))
 
 
-def read_preferences(path: Path, event: Event, choices: frozenset[str]) -> list[Preference]:
+def read_preferences(path: Path, choices: frozenset[str]) -> list[Preference]:
     """The rows (person, choice, rank) of the file; `choices` are the ids a choice may name."""
-    return preferences_from_rows(read_table_file(path, LIMITS), str(path), event, choices)
+    return preferences_from_rows(read_table_file(path, LIMITS), str(path), choices)
 
 
-def preferences_from_rows(
-    rows: list[list[str]], name: str, event: Event, choices: frozenset[str]
-) -> list[Preference]:
-    del event  # the people may come from outside the network; the event's choices are given
+def preferences_from_rows(rows: list[list[str]], name: str, choices: frozenset[str]) -> list[Preference]:
+    """The preferences of `rows` (the table with its header); a person may come from outside the
+    network, so only the choices are checked against the event."""
     if not rows or tuple(c.strip().lower() for c in rows[0]) != HEADER:
         given = ",".join(rows[0]) if rows else ""
         raise NetwerkdagError(

@@ -86,11 +86,7 @@ class Report:
 
     def pillar_name(self, pillar_id: str) -> str:
         net = self.network
-        if net is not None:
-            for pillar in net.pillars:
-                if pillar.id == pillar_id:
-                    return pillar.name
-        return pillar_id
+        return net.pillar(pillar_id).name if net is not None and net.has_pillar(pillar_id) else pillar_id
 
     def person_name(self, person_id: str) -> str:
         net = self.network
@@ -238,7 +234,7 @@ def score_text(value: Score, lang: str) -> str:
     return text.replace(".", ",") if lang == "nl" else text
 
 
-def share_text(part: int, whole: int, lang: str) -> str:
+def share_text(part: int, whole: int) -> str:
     if whole == 0:
         return "–"
     return f"{round(100 * part / whole)}%"
@@ -344,7 +340,7 @@ def reach_table(report: Report, lang: str, *, groups: bool) -> Table:
                 name(key),
                 str(len(r.members)),
                 *per_day,
-                f"{hit} ({share_text(hit, len(r.members), lang)})",
+                f"{hit} ({share_text(hit, len(r.members))})",
                 str(len(r.holders)),
             )
         )
@@ -381,7 +377,7 @@ def meetings_table(report: Report, lang: str) -> Table:
         _(
             "Per organisation present, the number of other organisations it sat with in a meeting (pillar "
             "and theme-group meetings, guest conversations). Density: {density} of the pairs possible met."
-        ).format(density=share_text(len(m.pairs), _possible(m), lang)),
+        ).format(density=share_text(len(m.pairs), _possible(m))),
         (_("Organisation"), _("Organisations met")),
         rows,
         frozenset({1}),
@@ -500,7 +496,7 @@ def day_tables(report: Report, index: int, lang: str) -> tuple[Table, ...]:
                 str(len(gone.absent)) if gone else "–",
                 str(use.attended) if known else "–",
                 str(use.capacity) if use.capacity is not None else "–",
-                share_text(use.attended, use.capacity, lang) if use.capacity and known else "–",
+                share_text(use.attended, use.capacity) if use.capacity and known else "–",
                 score_text(report.feedback[index].sessions.get(s.id, Score(0, None)), lang),
             )
         )

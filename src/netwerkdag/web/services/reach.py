@@ -63,7 +63,7 @@ def networks(events: Iterable[models.Event]) -> dict[str, str]:
     """The networks of `events` (id: name), the one of the latest event first."""
     found: dict[str, str] = {}
     for event in sorted(events, key=lambda e: e.ends_at, reverse=True):
-        core = _core(event)
+        core = current_event(event)
         found.setdefault(core.network.id, core.network.name)
     return found
 
@@ -73,7 +73,7 @@ def network_days(events: Iterable[models.Event], network: str, *, now: datetime 
     ended = [e for e in events if feedback.has_ended(e, now=now)]
     chosen: list[tuple[models.Event, CoreEvent]] = []
     for event in sorted(ended, key=lambda e: (e.starts_at, e.created_at, e.pk)):
-        core = _core(event)
+        core = current_event(event)
         if core.network.id == network:
             chosen.append((event, core))
     days: list[Attendance] = []
@@ -94,7 +94,8 @@ def network_days(events: Iterable[models.Event], network: str, *, now: datetime 
     return Days(network, tuple(days), tuple(kept), tuple(skipped))
 
 
-def _core(event: models.Event) -> CoreEvent:
+def current_event(event: models.Event) -> CoreEvent:
+    """The event's published programme, else its draft."""
     return programme.published_event(event) or programme.draft_event(event)
 
 

@@ -19,7 +19,7 @@ from netwerkdag.publish import reach as published
 from netwerkdag.publish.i18n import format_day
 from netwerkdag.publish.tables import csv_text
 from netwerkdag.web import i18n, models
-from netwerkdag.web.services import invitees, programme
+from netwerkdag.web.services import feedback, invitees
 from netwerkdag.web.services import reach as stored
 from netwerkdag.web.views.common import audit, download, for_organiser, organises, page, private
 
@@ -57,11 +57,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     found, known, events = _days(request)
     lang = i18n.current()
     report = published.build(found.days, last=_window(request))
-    now = timezone.now()
     upcoming = [
         e
-        for e in events.filter(ends_at__gte=now).order_by("starts_at")
-        if (programme.published_event(e) or programme.draft_event(e)).network.id == found.network
+        for e in events.order_by("starts_at")
+        if not feedback.has_ended(e) and stored.current_event(e).network.id == found.network
     ]
     context = {
         "found": found,
@@ -115,7 +114,7 @@ def invite_not_reached(request: HttpRequest) -> HttpResponse:
     target = events.filter(slug=request.POST.get("event", "")).first()
     if target is None or not organises(request.user, target):
         raise Http404("no such event")
-    core = programme.published_event(target) or programme.draft_event(target)
+    core = stored.current_event(target)
     report = published.build(found.days, last=_window(request))
     data = csv_text(published.not_reached_invitees(report)).encode("utf-8")
     back = reverse("web:organiser-reach") + (f"?{request.GET.urlencode()}" if request.GET else "")
@@ -140,7 +139,7 @@ def invite_not_reached(request: HttpRequest) -> HttpResponse:
 def _day(request: HttpRequest, event: models.Event) -> tuple[stored.Days, published.Report | None, int]:
     """The network's days as `request.user` sees them, the report of the days up to `event`'s (None when
     `event` is not a counted day), and its place in them."""
-    core = programme.published_event(event) or programme.draft_event(event)
+    core = stored.current_event(event)
     found = stored.network_days(stored.visible_events(request.user), core.network.id)
     index = stored.day_index(found, event.slug)
     if index is None:

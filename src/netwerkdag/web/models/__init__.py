@@ -13,10 +13,20 @@ from netwerkdag.web.models.events import (
 )
 from netwerkdag.web.models.feedback import Feedback, SessionFeedback
 from netwerkdag.web.models.invitees import Attendance, Invitation, Invitee, Registration, WaitingEntry
+from netwerkdag.web.models.rankings import (
+    MAX_CHOICES,
+    AllocationRun,
+    Purpose,
+    RankedChoice,
+    Ranking,
+    RegistrationMode,
+)
 from netwerkdag.web.models.work import DailyRun, OutgoingMail, WorkerProcess
 
 __all__ = [
+    "MAX_CHOICES",
     "OPT_IN_SLOTS",
+    "AllocationRun",
     "Attendance",
     "AuditEntry",
     "DailyRun",
@@ -27,8 +37,12 @@ __all__ = [
     "Organiser",
     "OutgoingMail",
     "ProgrammeVersion",
+    "Purpose",
+    "RankedChoice",
+    "Ranking",
     "RateLimit",
     "Registration",
+    "RegistrationMode",
     "SchedulingRun",
     "Seats",
     "SessionFeedback",

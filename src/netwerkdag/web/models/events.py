@@ -23,6 +23,13 @@ def document_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+class RegistrationMode(models.TextChoices):
+    """How the seats of an event's parallel rounds are given."""
+
+    FIRST_COME = "first-come"
+    ALLOCATION = "allocation"
+
+
 class Event(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     #: As long as the event file allows (files/schema.py: Text, 500).
@@ -36,6 +43,19 @@ class Event(models.Model):
     #: Invitees may change their registration until then; None: until the event starts.
     registration_deadline = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    #: The interest poll (models/rankings.py): open from `poll_opened_at` until `poll_closes_at`.
+    poll_opened_at = models.DateTimeField(null=True, blank=True)
+    poll_closes_at = models.DateTimeField(null=True, blank=True)
+    #: How seats of parallel rounds are given: `RegistrationMode` (first come, first served, or by
+    #: allocation after people ranked their choices until `ranking_deadline`).
+    registration_mode = models.CharField(
+        max_length=12, choices=RegistrationMode.choices, default=RegistrationMode.FIRST_COME
+    )
+    ranking_deadline = models.DateTimeField(null=True, blank=True)
+    #: The allocation's settings: {"rank_costs": [...], "empty_organisations_first": bool, "seed": int}.
+    allocation_settings = models.JSONField(default=dict, blank=True)
+    #: When an allocation was applied; from then on free seats go first come, first served again.
+    allocated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -3,10 +3,13 @@ it, judged by `check`, which uses the same rule objects the solver posts; and th
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from netwerkdag.scheduling.allocation import (
     Capacity,
+    Measure,
     Offer,
     OnePerRound,
     OneRunPerTopic,
@@ -16,6 +19,7 @@ from netwerkdag.scheduling.allocation import (
     Wanted,
     check,
     cost_of,
+    lottery_order,
     rank_cost,
     solve,
 )
@@ -125,3 +129,86 @@ def test_required_beyond_the_seats_is_no_allocation(capacity: int) -> None:
     offers = (Offer("z1", "r1", "zorg", capacity),)
     p = Problem(offers, {}, {"a": frozenset({"z1"}), "b": frozenset({"z1"})})
     assert solve(p, time_limit=5).status is Status.INFEASIBLE
+
+
+# --- fairness between organisations and the lottery ------------------------------------------------------
+
+
+def test_in_a_full_session_every_organisation_gets_a_seat_before_one_gets_a_second() -> None:
+    # Three seats in "a", seven people who want it most; "b" has room for all. Every allocation costs 4
+    # (four go to "b"); the fairness stage seats Yde's and Zwolle's one person beside one of Xanten's five.
+    offers = (Offer("a", "r1", "a", 3), Offer("b", "r1", "b", 7))
+    xanten = ("x1", "x2", "x3", "x4", "x5")
+    ranks = {p: {"a": 1, "b": 2} for p in (*xanten, "y1", "z1")}
+    organisation = {**dict.fromkeys(xanten, "xanten"), "y1": "yde", "z1": "zwolle"}
+    p = Problem(offers, ranks, organisation=organisation)
+    result = solve(p, time_limit=5)
+    assert result.status is Status.OPTIMAL
+    assert check(p, result.allocation) == []
+    assert result.objective == 4
+    in_a = {person for person, sessions in result.allocation.items() if "a" in sessions}
+    assert {"y1", "z1"} <= in_a
+    assert len(in_a & set(xanten)) == 1
+    assert [s.measure.value for s in result.stages] == ["seats", "rank-cost", "organisations-per-session"]
+
+
+def organisations_first_problem() -> Problem:
+    # "d" (one seat) is held by its chair; "a" has one seat. Xavier (Xanten) wants a, then b; Yara (Yde)
+    # wants d, then a. The least rank cost gives Xavier a and b and Yde nothing.
+    offers = (Offer("a", "r1", "a", 1), Offer("d", "r1", "d", 1), Offer("b", "r2", "b", 1))
+    ranks = {"xavier": {"a": 1, "b": 2}, "yara": {"d": 1, "a": 2}}
+    return Problem(
+        offers,
+        ranks,
+        required={"chair": frozenset({"d"})},
+        organisation={"xavier": "xanten", "yara": "yde", "chair": "zwolle"},
+    )
+
+
+def test_by_default_the_rank_cost_comes_before_organisations_without_a_seat() -> None:
+    p = organisations_first_problem()
+    result = solve(p, time_limit=5)
+    assert result.allocation["xavier"] == {"a", "b"}
+    assert "yara" not in result.allocation
+    assert result.objective == 1
+
+
+def test_organisations_without_a_wanted_seat_can_be_minimised_first() -> None:
+    p = organisations_first_problem()
+    result = solve(p, time_limit=5, empty_organisations_first=True)
+    assert check(p, result.allocation) == []
+    assert result.allocation["yara"] == {"a"}
+    assert result.allocation["xavier"] == {"b"}
+    assert result.objective == 2
+    assert result.assigned == 3
+    served = result.stage(Measure.ORGANISATIONS_SERVED)
+    assert served is not None
+    assert served.value == 2
+    assert served.proven
+
+
+def test_the_lottery_order_is_the_published_hash_of_seed_and_person() -> None:
+    people = ["ann", "bob", "cor", "dirk"]
+    by_hand = sorted(people, key=lambda p: hashlib.sha256(f"42:{p}".encode()).hexdigest())
+    assert lottery_order(people, 42) == tuple(by_hand)
+    assert {lottery_order(people, seed) for seed in range(10)} != {lottery_order(people, 0)}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_ties_go_to_whoever_the_lottery_drew_first(seed: int) -> None:
+    # One seat in "a" that both want most; "b" has room. Equal in every other stage: the draw decides.
+    offers = (Offer("a", "r1", "a", 1), Offer("b", "r1", "b", 2))
+    p = Problem(offers, {"ann": {"a": 1, "b": 2}, "bob": {"a": 1, "b": 2}})
+    result = solve(p, time_limit=5, lottery_seed=seed)
+    first = lottery_order(["ann", "bob"], seed)[0]
+    assert result.allocation[first] == {"a"}
+    assert result.lottery == lottery_order(["ann", "bob"], seed)
+    assert result.seed == seed
+
+
+def test_without_a_seed_there_is_no_lottery_stage() -> None:
+    offers = (Offer("a", "r1", "a", 1), Offer("b", "r1", "b", 2))
+    p = Problem(offers, {"ann": {"a": 1, "b": 2}, "bob": {"a": 1, "b": 2}})
+    result = solve(p, time_limit=5)
+    assert result.lottery == ()
+    assert result.stage(Measure.LOTTERY) is None

@@ -20,9 +20,10 @@ minimised, the earlier value kept):
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import ClassVar, Protocol
@@ -49,12 +50,15 @@ class Offer:
 class Problem:
     """What an allocation is made of. `ranks[person][session]` is the best rank the person gave a choice
     holding the session; `required[person]` the sessions they must get (their part in it);
-    `available[person]` the sessions whose times they can attend (all when absent)."""
+    `available[person]` the sessions whose times they can attend (all when absent);
+    `organisation[person]` the organisation they come for (absent: an attendee from outside the network,
+    who takes no part in the fairness between organisations)."""
 
     offers: tuple[Offer, ...]
     ranks: Mapping[str, Mapping[str, int]]
     required: Mapping[str, frozenset[str]] = field(default_factory=dict)
     available: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    organisation: Mapping[str, str] = field(default_factory=dict)
 
     by_session: Mapping[str, Offer] = field(init=False, repr=False, compare=False)
 
@@ -80,6 +84,18 @@ class Problem:
         usable = [o for o in wanted if self.can_attend(person, o.session)]
         return min(len({o.round for o in usable}), len({o.topic for o in usable}))
 
+    def wants(self, person: str, session: str) -> bool:
+        """Whether a seat in `session` is one the person ranked (a *wanted* seat, not only a part)."""
+        return session in self.ranks.get(person, {}) and session not in self.required.get(person, frozenset())
+
+    def organisations(self) -> dict[str, tuple[str, ...]]:
+        """The organisations whose people asked for a seat, each with those people."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for person in sorted(self.ranks):
+            if person in self.organisation:
+                found[self.organisation[person]].append(person)
+        return {o: tuple(people) for o, people in sorted(found.items())}
+
 
 def offers_of(event: Event) -> tuple[Offer, ...]:
     """The sessions of the event's parallel rounds that take registrations, in programme order."""
@@ -94,10 +110,13 @@ def offers_of(event: Event) -> tuple[Offer, ...]:
     return tuple(found)
 
 
-def problem_of(event: Event, preferences: Sequence[Preference]) -> Problem:
+def problem_of(
+    event: Event, preferences: Sequence[Preference], *, organisations: Mapping[str, str] | None = None
+) -> Problem:
     """The allocation problem of `event` with these preferences (choices already checked against the
     event: `files.preferences_csv`). Chairs, speakers and the other parts that attend a session must get
-    it; the network's availability limits a person to the sessions whose times they can attend."""
+    it; the network's availability limits a person to the sessions whose times they can attend. A
+    person's organisation is `organisations[person]` when given, else theirs in the network."""
     offers = offers_of(event)
     by_topic: dict[str, list[str]] = defaultdict(list)
     for o in offers:
@@ -122,11 +141,17 @@ def problem_of(event: Event, preferences: Sequence[Preference]) -> Problem:
             available[person] = frozenset(
                 o.session for o in offers if any(w.contains(*times[o.session]) for w in windows)
             )
+    people = set(ranks) | set(required)
+    organisation = {
+        p.id: p.organisation for p in event.network.people if p.id in people and p.organisation is not None
+    }
+    organisation.update({p: o for p, o in (organisations or {}).items() if p in people})
     return Problem(
         offers,
         {p: dict(r) for p, r in ranks.items()},
         {p: frozenset(s) for p, s in required.items()},
         available,
+        organisation,
     )
 
 
@@ -295,10 +320,30 @@ class Status(StrEnum):
     UNKNOWN = "unknown"
 
 
+class Measure(StrEnum):
+    """The stages of the objective, in the order they are optimised (see the module's docstring)."""
+
+    ORGANISATIONS_SERVED = "organisations-served"  # organisations with at least one wanted seat (max)
+    SEATS = "seats"  # seats given (max)
+    RANK_COST = "rank-cost"  # the sum of rank costs (min)
+    ORGANISATIONS_PER_SESSION = "organisations-per-session"  # (organisation, session) pairs seated (max)
+    LOTTERY = "lottery"  # the draw's weights of the seats given (max)
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One stage of the objective as solved: its value, the solver's bound on it, whether it is proven."""
+
+    measure: Measure
+    value: int
+    bound: int
+    proven: bool
+
+
 @dataclass(frozen=True, slots=True)
 class Result:
     """The allocation found: per person their sessions; the rank cost (`objective`) with its proven
-    `bound`; seats asked for and given."""
+    `bound`; seats asked for and given; every stage solved; the lottery's seed and the order it drew."""
 
     status: Status
     allocation: Mapping[str, frozenset[str]]
@@ -307,6 +352,9 @@ class Result:
     asked: int
     assigned: int
     wall_s: float
+    stages: tuple[Stage, ...] = ()
+    seed: int | None = None
+    lottery: tuple[str, ...] = ()
 
     @property
     def unassigned(self) -> int:
@@ -317,6 +365,9 @@ class Result:
         if self.objective is None or self.bound is None:
             return None
         return 0.0 if self.objective == self.bound else (self.objective - self.bound) / max(1, self.objective)
+
+    def stage(self, measure: Measure) -> Stage | None:
+        return next((s for s in self.stages if s.measure is measure), None)
 
 
 def rank_cost(rank: int, rank_costs: Sequence[int]) -> int:
@@ -333,8 +384,14 @@ def cost_of(problem: Problem, allocation: Allocation, rank_costs: Sequence[int])
         rank_cost(problem.ranks[p][s], rank_costs)
         for p, sessions in allocation.items()
         for s in sessions
-        if s in problem.ranks.get(p, {}) and s not in problem.required.get(p, frozenset())
+        if problem.wants(p, s)
     )
+
+
+def lottery_order(people: Sequence[str], seed: int) -> tuple[str, ...]:
+    """The order the lottery draws: people sorted by the SHA-256 of "<seed>:<person>" (hex), so that anyone
+    can draw it again from the published seed, in any language."""
+    return tuple(sorted(people, key=lambda p: hashlib.sha256(f"{seed}:{p}".encode()).hexdigest()))
 
 
 def _variables(problem: Problem, model: cp_model.CpModel) -> dict[tuple[str, str], cp_model.IntVar]:
@@ -349,17 +406,68 @@ def _variables(problem: Problem, model: cp_model.CpModel) -> dict[tuple[str, str
 
 
 def _cost(problem: Problem, seats: Seats, rank_costs: Sequence[int]) -> cp_model.LinearExpr:
+    wanted = [(p, s) for (p, s) in seats if problem.wants(p, s)]
     return cp_model.LinearExpr.weighted_sum(
-        [
-            var
-            for (p, s), var in seats.items()
-            if s in problem.ranks.get(p, {}) and s not in problem.required.get(p, frozenset())
-        ],
-        [
-            rank_cost(problem.ranks[p][s], rank_costs)
-            for (p, s) in seats
-            if s in problem.ranks.get(p, {}) and s not in problem.required.get(p, frozenset())
-        ],
+        [seats[k] for k in wanted], [rank_cost(problem.ranks[p][s], rank_costs) for (p, s) in wanted]
+    )
+
+
+def _contested(problem: Problem, seats: Seats) -> frozenset[str]:
+    """The sessions with fewer seats than people who could be given one: where ties between people and
+    organisations can arise."""
+    candidates: dict[str, int] = defaultdict(int)
+    for _, s in seats:
+        candidates[s] += 1
+    return frozenset(
+        s for s, n in candidates.items() if (cap := problem.offer(s).capacity) is not None and n > cap
+    )
+
+
+def _organisations_served(problem: Problem, model: cp_model.CpModel, seats: Seats) -> cp_model.LinearExpr:
+    """How many organisations that asked hold at least one wanted seat."""
+    served = []
+    for org, people in problem.organisations().items():
+        wanted = [var for (p, s), var in seats.items() if p in people and problem.wants(p, s)]
+        if wanted:
+            flag = model.new_bool_var(f"served:{org}")
+            model.add(flag <= sum(wanted))
+            served.append(flag)
+    return cp_model.LinearExpr.sum(served)
+
+
+def _organisations_per_session(
+    problem: Problem, model: cp_model.CpModel, seats: Seats, contested: frozenset[str]
+) -> cp_model.LinearExpr:
+    """How many (organisation, contested session) pairs hold a seat, of the pairs where someone of the
+    organisation asked for the session: the most such pairs is one seat for each organisation that asked
+    before a second for any."""
+    pairs: dict[tuple[str, str], list[cp_model.IntVar]] = defaultdict(list)
+    for (p, s), var in seats.items():
+        if s in contested and p in problem.organisation and problem.wants(p, s):
+            pairs[(problem.organisation[p], s)].append(var)
+    flags = []
+    for (org, s), variables in sorted(pairs.items()):
+        flag = model.new_bool_var(f"seated:{org}@{s}")
+        model.add(flag <= sum(variables))
+        flags.append(flag)
+    return cp_model.LinearExpr.sum(flags)
+
+
+def _lottery(
+    problem: Problem, seats: Seats, contested: frozenset[str], order: Sequence[str], rank_costs: Sequence[int]
+) -> cp_model.LinearExpr:
+    """The draw's weights of the wanted seats given to the people who could get a contested session: the
+    k-th drawn of n weighs n - k + 1 times a seat's value (the worst rank cost + 1 - its own), so that of
+    allocations equal in every earlier stage the one that serves those drawn first best wins."""
+    involved = {p for (p, s) in seats if s in contested}
+    weight = {p: len(order) - k for k, p in enumerate(order)}
+    wanted = [(p, s) for (p, s) in seats if p in involved and problem.wants(p, s)]
+    if not wanted:
+        return cp_model.LinearExpr.sum([])
+    costs = {k: rank_cost(problem.ranks[k[0]][k[1]], rank_costs) for k in wanted}
+    top = max(costs.values()) + 1
+    return cp_model.LinearExpr.weighted_sum(
+        [seats[k] for k in wanted], [weight[k[0]] * (top - costs[k]) for k in wanted]
     )
 
 
@@ -388,6 +496,40 @@ def _model(
     return model, seats
 
 
+class _Stages:
+    """Solves one model stage after stage: each stage's objective is optimised from the previous stage's
+    solution (as a hint) and then kept (>= or <= its value) for the stages after it."""
+
+    def __init__(
+        self, model: cp_model.CpModel, seats: Seats, solver: cp_model.CpSolver, left: Callable[[], float]
+    ):
+        self.model, self.seats, self.solver, self.left = model, seats, solver, left
+        self.values: dict[tuple[str, str], int] | None = None
+        self.stages: list[Stage] = []
+        self.status: int = int(cp_model.UNKNOWN)
+
+    def run(self, measure: Measure, expr: cp_model.LinearExprT, *, maximize: bool) -> bool:
+        """Optimise `expr`; False when no solution was found (the stages stop, the last solution stays)."""
+        model, solver = self.model, self.solver
+        model.maximize(expr) if maximize else model.minimize(expr)
+        if self.values is not None:
+            model.clear_hints()  # type: ignore[no-untyped-call]
+            for key, var in self.seats.items():
+                model.add_hint(var, self.values[key])
+        solver.parameters.max_time_in_seconds = self.left()
+        status = solver.solve(model)
+        self.status = int(status)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False
+        value = round(solver.objective_value)
+        self.stages.append(
+            Stage(measure, value, round(solver.best_objective_bound), status == cp_model.OPTIMAL)
+        )
+        self.values = {key: solver.value(var) for key, var in self.seats.items()}
+        model.add(expr >= value) if maximize else model.add(expr <= value)
+        return True
+
+
 def solve(
     problem: Problem,
     rank_costs: Sequence[int] = (),
@@ -395,15 +537,20 @@ def solve(
     time_limit: float = 10.0,
     workers: int = 2,
     seed: int = 0,
+    empty_organisations_first: bool = False,
+    lottery_seed: int | None = None,
 ) -> Result:
-    """The allocation with the most seats given, then the least rank cost (see the module's docstring).
+    """The best allocation by the stages of the module's docstring, each optimised in turn.
 
     First everyone is given every seat they ask for, with the least rank cost: when seats suffice (the
     usual case, and Slalom's) this model is an assignment problem that CP-SAT proves at once. Only when it
-    is proven impossible are the seats given maximised first and the rank cost minimised after, keeping
-    that number."""
+    is proven impossible are the seats given maximised first (after the organisations served, when
+    `empty_organisations_first`) and the rank cost minimised after, keeping that number. Then, where some
+    session has fewer seats than candidates, the fairness between organisations and, when a `lottery_seed`
+    is given, the lottery break the ties (without one, equal allocations are told apart by the solver)."""
     started = time.perf_counter()
     asked = sum(problem.asks(p) for p in problem.people)
+    order = lottery_order(problem.people, lottery_seed) if lottery_seed is not None else ()
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
@@ -411,51 +558,64 @@ def solve(
     def left() -> float:
         return max(0.01, time_limit - (time.perf_counter() - started))
 
-    def run(model: cp_model.CpModel) -> int:
-        solver.parameters.max_time_in_seconds = left()
-        return int(solver.solve(model))
-
     model, seats = _model(problem, full=True)
-    model.minimize(_cost(problem, seats, rank_costs))
+    stages = _Stages(model, seats, solver, left)
     # An assignment problem, built without anything to simplify: the LP and the search prove it, and
     # presolve, symmetry detection and the large neighbourhood search only cost time here (Slalom 2019:
     # 0.5 to 0.7 s instead of 5 to 6 s on 2 cores).
     solver.parameters.cp_model_presolve = False
     solver.parameters.symmetry_level = 0
     solver.parameters.use_lns = False
-    status = run(model)
+    found = stages.run(Measure.RANK_COST, _cost(problem, seats, rank_costs), maximize=False)
     solver.parameters.cp_model_presolve = True
     solver.parameters.symmetry_level = 2
     solver.parameters.use_lns = True
-    first_optimal = True
-    if status == cp_model.INFEASIBLE:
+    if found:
+        stages.stages.insert(0, Stage(Measure.SEATS, asked, asked, True))
+    elif stages.status == cp_model.INFEASIBLE:
         model, seats = _model(problem, full=False)
-        given = sum(seats.values())
-        model.maximize(given)
-        status = run(model)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            first_optimal = status == cp_model.OPTIMAL
-            model.add(given >= int(solver.objective_value))
-            model.clear_hints()  # type: ignore[no-untyped-call]
-            for var in seats.values():
-                model.add_hint(var, solver.value(var))
-            model.minimize(_cost(problem, seats, rank_costs))
-            status = run(model)
+        stages = _Stages(model, seats, solver, left)
+        found = (
+            not empty_organisations_first
+            or not problem.organisation
+            or stages.run(
+                Measure.ORGANISATIONS_SERVED, _organisations_served(problem, model, seats), maximize=True
+            )
+        )
+        found = (
+            found
+            and stages.run(Measure.SEATS, cp_model.LinearExpr.sum(list(seats.values())), maximize=True)
+            and stages.run(Measure.RANK_COST, _cost(problem, seats, rank_costs), maximize=False)
+        )
+    cost_stage = next((st for st in stages.stages if st.measure is Measure.RANK_COST), None)
+    if found and cost_stage is not None:
+        contested = _contested(problem, seats)
+        if contested and problem.organisation:
+            found = stages.run(
+                Measure.ORGANISATIONS_PER_SESSION,
+                _organisations_per_session(problem, model, seats, contested),
+                maximize=True,
+            )
+        if found and contested and lottery_seed is not None:
+            stages.run(Measure.LOTTERY, _lottery(problem, seats, contested, order, rank_costs), maximize=True)
     wall = time.perf_counter() - started
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        found = Status.INFEASIBLE if status == cp_model.INFEASIBLE else Status.UNKNOWN
-        return Result(found, {}, None, None, asked, 0, wall)
+    if cost_stage is None or stages.values is None:
+        status = Status.INFEASIBLE if stages.status == cp_model.INFEASIBLE else Status.UNKNOWN
+        return Result(status, {}, None, None, asked, 0, wall, tuple(stages.stages), lottery_seed, order)
     allocation: dict[str, set[str]] = defaultdict(set)
-    for (p, s), var in seats.items():
-        if solver.value(var):
+    for (p, s), value in stages.values.items():
+        if value:
             allocation[p].add(s)
-    optimal = first_optimal and status == cp_model.OPTIMAL
+    proven = all(st.proven for st in stages.stages if st.measure is not Measure.LOTTERY)
     return Result(
-        Status.OPTIMAL if optimal else Status.FEASIBLE,
+        Status.OPTIMAL if proven else Status.FEASIBLE,
         {p: frozenset(s) for p, s in allocation.items()},
-        int(solver.objective_value),
-        int(solver.best_objective_bound),
+        cost_stage.value,
+        cost_stage.bound,
         asked,
         sum(len(s) for s in allocation.values()),
         wall,
+        tuple(stages.stages),
+        lottery_seed,
+        order,
     )

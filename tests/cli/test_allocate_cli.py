@@ -61,3 +61,35 @@ def test_allocate_refuses_bad_rank_costs(run_cli: RunCli, haarlem_path: Path, tm
     result = run_cli("allocate", str(haarlem_path), "--preferences", str(prefs), "--rank-costs", "0,een")
     assert result.returncode == 1
     assert "--rank-costs" in result.stderr
+
+
+def test_allocate_writes_the_report_with_the_lottery_seed(
+    run_cli: RunCli, haarlem_path: Path, tmp_path: Path
+) -> None:
+    prefs = write(
+        tmp_path / "voorkeuren.csv",
+        "alkmaar-burgemeester,thema-woningmarkt,1",
+        "alkmaar-burgemeester,thema-veiligheid,2",
+        "gast-1,thema-leefomgeving,1",
+    )
+    path = tmp_path / "verslag.json"
+    result = run_cli(
+        "allocate",
+        str(haarlem_path),
+        "--preferences",
+        str(prefs),
+        "--lottery-seed",
+        "5",
+        "--report",
+        str(path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Lottery seed: 5" in result.stdout
+    found = json.loads(path.read_text("utf-8"))
+    assert found["seed"] == 5
+    assert found["rank_distribution"] == {"1": 2}
+    people = {p["person"]: p for p in found["people"]}
+    assert people["gast-1"]["organisation"] is None  # from outside the network
+    assert [s["rank"] for s in people["alkmaar-burgemeester"]["seats"]] == [1]
+    assert found["organisations"][0]["organisation"] == "alkmaar"
+    assert found["waiting_lists"] == {}

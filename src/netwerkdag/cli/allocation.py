@@ -70,9 +70,35 @@ def allocate(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object instead of a table.")
     ] = False,
+    organisations_first: Annotated[
+        bool,
+        typer.Option(
+            "--organisations-first",
+            help="First leave as few organisations as possible without any seat they asked for.",
+        ),
+    ] = False,
+    lottery_seed: Annotated[
+        int | None,
+        typer.Option(
+            "--lottery-seed",
+            min=0,
+            help="Break ties by a lottery drawn from this number (publish it: anyone can draw again).",
+            show_default=False,
+        ),
+    ] = None,
+    report_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            help="Write the report as JSON: per person the ranks they got, per organisation seats against "
+            "asks, the rank distribution, the stages with their bounds, the waiting lists.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Give the seats of the parallel rounds by ranked preferences: the most seats first, then the least
-    rank cost, at most one session per round and one run per topic, never more people than seats."""
+    rank cost, then one seat per organisation in a full session before a second, then the lottery; at
+    most one session per round and one run per topic, never more people than seats."""
     costs = _rank_costs(rank_costs)
     event = guarded(lambda: load(path))
     from netwerkdag.files.preferences_csv import read_preferences
@@ -81,8 +107,16 @@ def allocate(
     offers = allocation.offers_of(event)
     choices = frozenset(o.session for o in offers) | frozenset(o.topic for o in offers)
     wanted = guarded(lambda: read_preferences(preferences, choices))
+    from netwerkdag.scheduling.allocation_report import report, waiting_lists
+
     problem = allocation.problem_of(event, wanted)
-    result = allocation.solve(problem, costs, time_limit=time_limit)
+    result = allocation.solve(
+        problem,
+        costs,
+        time_limit=time_limit,
+        empty_organisations_first=organisations_first,
+        lottery_seed=lottery_seed,
+    )
     if output is not None and result.allocation:
         from netwerkdag.publish.tables import csv_text
 
@@ -91,6 +125,11 @@ def allocate(
         ]
         with user_errors():
             write_output(output, csv_text(rows).encode("utf-8"))
+    details = report(problem, result)
+    if report_path is not None and result.allocation:
+        full = {**details.as_json(), "waiting_lists": waiting_lists(problem, result)}
+        with user_errors():
+            write_output(report_path, (json.dumps(full, indent=1) + "\n").encode("utf-8"))
     summary = {
         "status": result.status.value,
         "objective": result.objective,
@@ -108,6 +147,13 @@ def allocate(
             table.add_column(key)
         table.add_row(*(str(v) for v in summary.values()))
         out.print(table)
+        if result.allocation:
+            ranks = ", ".join(f"{rank}: {n}" for rank, n in details.rank_distribution.items())
+            out.print(f"Seats per rank: {ranks or 'none'}")
+            empty = details.organisations_without_wanted_seat
+            out.print(f"Organisations without a seat they asked for: {len(empty)} {' '.join(empty)}".rstrip())
+            if result.seed is not None:
+                out.print(f"Lottery seed: {result.seed}")
     if result.status is allocation.Status.INFEASIBLE:
         err.print(
             "no allocation: the chairs, speakers and guests of some session do not all fit its room, "

@@ -96,6 +96,11 @@ CASES: dict[str, Case] = {
         _day(edited(sa={"pin": "block", "not_parallel_with": ["sb"]}, sb={"pin": "block"})),
         ("sa", "sb"),
     ),
+    "topic-runs": Case(
+        _alone({"sa": {"topic": "tt"}, "sb": {"topic": "tt"}}),
+        _day(edited(sa={"topic": "tt"}, sb={"topic": "tt"}, sc={"topic": "tt"})),
+        ("sa", "sb", "sc"),
+    ),
     "pinned": Case(
         _moved_pinned,
         _day(edited(sa={"pin": "room", "room": "zaal-2"})),

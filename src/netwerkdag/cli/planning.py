@@ -157,14 +157,23 @@ def schedule(
             show_default=False,
         ),
     ] = None,
+    repeat_popular: Annotated[
+        bool,
+        typer.Option(
+            "--repeat-popular",
+            help="Run a session more than once (in other rounds, as runs of one topic) when more people are "
+            "expected than its largest room seats.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Place the movable sessions so that the fewest people must choose between two sessions they want.
 
     Pinned parts stay. The plan is written back as an event file with -o; the summary shows the proven
     bound. With --json: one object {status, objective, conflicts, bound, gap, wall_s, moved, explanation,
-    violations}; status is optimal, feasible, infeasible (proven: no plan keeps every rule) or unknown (no
-    plan found in the time given, nothing proven).
+    violations}, and with --repeat-popular `repeated` when sessions got runs; status is optimal, feasible,
+    infeasible (proven: no plan keeps every rule) or unknown (no plan found in the time given, nothing
+    proven).
     """
     from netwerkdag.scheduling.model import Options
     from netwerkdag.scheduling.plan import placements
@@ -174,7 +183,9 @@ def schedule(
     event = _load_plan(path)
     wanted = _interests(event, interests)
     previous = placements(_load_plan(repair_from)) if repair_from is not None else None
-    options = Options(time_limit=time_limit, workers=workers, seed=seed, repair_from=previous)
+    options = Options(
+        time_limit=time_limit, workers=workers, seed=seed, repair_from=previous, repeat_popular=repeat_popular
+    )
     best: dict[str, float] = {}
 
     def view() -> Text:
@@ -211,7 +222,10 @@ def schedule(
 
 
 def _print_summary(result: Result) -> None:
-    """The plan as a table and its figures; or why there is none, in the same status as the JSON."""
+    """The plan as a table and its figures; or why there is none, in the same status as the JSON. First
+    the sessions run more than once, and why."""
+    for repeated in result.repeated:
+        out.print(Text(f"Repeated: {visible(repeated.sentence())}"))
     if result.status is SolveStatus.INFEASIBLE:
         out.print("No plan satisfies every rule (status infeasible). These rules clash:")
         for sentence in result.explanation:

@@ -36,6 +36,7 @@ class Reason(StrEnum):
     PORTFOLIO = "portfolio"  # their portfolio is one of the group's keywords
     FILE = "file"  # stated in an interests file
     REGISTERED = "registered"  # registered for it (the web app)
+    POLL = "poll"  # wants it in the interest poll (the web app; weight by rank: web/services/poll.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,12 +2,12 @@
 
 The slot model's relaxation is weak because a pair's cost depends on two sessions at once. Here a
 *column* is everything one slot holds: a set of sessions that may share it (they fit the slot, nobody
-with a part is in two of them at once, nothing forbidden runs in parallel, their rooms can be seated),
-with its cost (the weighted conflicts inside it and with the fixed parts at that time, then its pillar
-pairs). A plan picks one column per slot and covers every session once. The linear relaxation of that
-choice is strong (on the generated S day it is within 1 of the optimum), and it proves more than a
-bound: a column whose reduced cost exceeds the gap between the best plan known and the bound cannot be
-part of any better plan. CP-SAT then solves the few columns that remain, exactly.
+with a part is in two of them at once, nothing forbidden runs in parallel, no two runs of one topic,
+their rooms can be seated), with its cost (the weighted conflicts inside it and with the fixed parts at
+that time, then its pillar pairs). A plan picks one column per slot and covers every session once. The
+linear relaxation of that choice is strong (on the generated S day it is within 1 of the optimum), and
+it proves more than a bound: a column whose reduced cost exceeds the gap between the best plan known
+and the bound cannot be part of any better plan. CP-SAT then solves the few columns that remain, exactly.
 
 This only pays while the columns can be listed: `Columns.count` says how many there would be at most, and
 `search.py` uses it for days under `tuning.MAX_COLUMNS`.
@@ -102,9 +102,12 @@ class Columns:
             wanted = dict(weights.get(ids[a], ()))
             sa = candidates[a].session
             for b in range(a):
+                sb = candidates[b].session
+                if sa.topic is not None and sa.topic == sb.topic:
+                    clash[a].add(b)  # topic-runs: never in one block
+                    continue
                 if not windows[a].overlaps(windows[b]):
                     continue
-                sb = candidates[b].session
                 if people[a] & people[b] or sb.id in sa.not_parallel_with or sa.id in sb.not_parallel_with:
                     clash[a].add(b)  # person-double-booked, not-parallel
                     continue

@@ -15,6 +15,7 @@ from netwerkdag.core.interests import Interests, expected_attendance
 from netwerkdag.core.sessions import PRESENT_ROLES, Pin, Session
 from netwerkdag.core.timegrid import Block, BlockKind, Window
 from netwerkdag.scheduling.plan import Place, moved_window
+from netwerkdag.scheduling.topics import pair_weights
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,7 @@ class Day:
     held_rooms: Mapping[int, Mapping[str, str]]  # slot -> room -> holding session
     #: Sessions outside the items that overlap a slot.
     fixed_in_slot: Mapping[int, tuple[Session, ...]]
-    #: Summed smaller weights of everyone who wants both sessions of a pair.
+    #: Summed smaller weights of everyone who wants both sessions of a pair (read with topics: `topics.py`).
     pair_weights: Mapping[tuple[str, str], int]
     #: Pairs of items in the same pillar (spread them over the slots).
     pillar_pairs: frozenset[tuple[str, str]]
@@ -143,7 +144,7 @@ def compile_day(event: Event, interests: Interests) -> Day:
         items=tuple(items),
         held_rooms={t: dict(h) for t, h in held.items()},
         fixed_in_slot={t: tuple(f) for t, f in fixed_in_slot.items()},
-        pair_weights=interests.pair_weights(),
+        pair_weights=pair_weights(event, interests),
         pillar_pairs=pillar_pairs,
         seats=seats,
     )

@@ -31,14 +31,15 @@ Progress = Callable[[float, float, float], None]  # objective, bound, seconds
 @dataclass(frozen=True, slots=True)
 class Options:
     """How to search: seconds in all, CP-SAT workers (and annealing walks), the random seed, whether the
-    slot model orders interchangeable slots, and the previous plan in repair mode. Built by name; a
-    changed copy with `dataclasses.replace`."""
+    slot model orders interchangeable slots, the previous plan in repair mode, and whether popular sessions
+    may run more than once (`repeat.py`). Built by name; a changed copy with `dataclasses.replace`."""
 
     time_limit: float = 10.0
     workers: int = 2
     seed: int = 0
     symmetry_breaking: bool = True
     repair_from: dict[str, Place] | None = None
+    repeat_popular: bool = False
 
 
 @dataclass(slots=True)

@@ -12,6 +12,7 @@ from itertools import combinations
 from netwerkdag.core.event import Event
 from netwerkdag.core.interests import Interests
 from netwerkdag.scheduling.instance import parallel_blocks
+from netwerkdag.scheduling.topics import runs_by_topic, units_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +25,10 @@ class Conflict:
 
 
 def conflicts(event: Event, interests: Interests) -> list[Conflict]:
-    """Every (person, pair of wanted sessions that overlap), in person order."""
+    """Every (person, pair of wanted sessions that overlap), in person order. With topics of two runs or
+    more, a run stands for its topic (`topics.py`): see `_topic_conflicts`."""
+    if runs_by_topic(event):
+        return _topic_conflicts(event, interests)
     net = event.network
     found: list[Conflict] = []
     for person, wanted in sorted(interests.by_person().items()):
@@ -42,6 +46,41 @@ def conflicts(event: Event, interests: Interests) -> list[Conflict]:
                 first, second = sorted((sa.id, sb.id))
                 found.append(Conflict(person, first, second, min(a.weight, b.weight), city))
     return found
+
+
+def _city(event: Event, person: str) -> str | None:
+    net = event.network
+    if net.has_person(person):
+        org = net.person(person).organisation
+        if org is not None and net.has_organisation(org):
+            return net.organisation(org).display_name
+    return None
+
+
+def _topic_conflicts(event: Event, interests: Interests) -> list[Conflict]:
+    """The conflicts of an event with topics: for each person, their wanted sessions outside the topics
+    and their topics, each pair of which clashes when every session of the one overlaps every session of
+    the other (two sessions combined on purpose do not clash). A topic is named by its first run (by id)."""
+    runs = runs_by_topic(event)
+    topic_of = {run: topic for topic, ids in runs.items() for run in ids}
+    found: list[Conflict] = []
+    for person, wanted in sorted(interests.by_person().items()):
+        plain, topics = units_of((i for i in wanted if event.has_session(i.session)), topic_of)
+        units = [((s,), w) for s, w in plain.items()] + [
+            (tuple(sorted(runs[t])), w) for t, w in topics.items()
+        ]
+        units.sort(key=lambda u: (min(event.session(s).start for s in u[0]), u[0]))
+        city = _city(event, person)
+        for (a, wa), (b, wb) in combinations(units, 2):
+            if all(_clash(event, x, y) for x in a for y in b):
+                first, second = sorted((a[0], b[0]))
+                found.append(Conflict(person, first, second, min(wa, wb), city))
+    return found
+
+
+def _clash(event: Event, a: str, b: str) -> bool:
+    sa, sb = event.session(a), event.session(b)
+    return sa.window.overlaps(sb.window) and not (sa.id in sb.combined_with or sb.id in sa.combined_with)
 
 
 def weighted(found: list[Conflict]) -> int:

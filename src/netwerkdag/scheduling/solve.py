@@ -13,7 +13,7 @@ from typing import Any
 from netwerkdag.core.event import Event
 from netwerkdag.core.interests import Interests
 from netwerkdag.core.sessions import Pin
-from netwerkdag.scheduling import explain, plan, report, rooms, search, tuning
+from netwerkdag.scheduling import explain, plan, repeat, report, rooms, search, tuning
 from netwerkdag.scheduling.instance import Day, compile_day
 from netwerkdag.scheduling.model import Options, Progress, SlotOutcome, solve_slots
 from netwerkdag.scheduling.objective import SolveStatus
@@ -33,6 +33,8 @@ class Result:
     explanation: tuple[str, ...] = ()
     violations: tuple[Violation, ...] = field(default_factory=tuple)
     seats: Mapping[str, int] = field(default_factory=dict)
+    #: The sessions run more than once (`Options.repeat_popular`), and why.
+    repeated: tuple[repeat.Repeat, ...] = ()
 
     @property
     def gap(self) -> float | None:
@@ -42,6 +44,27 @@ class Result:
 
 
 def schedule(
+    event: Event,
+    interests: Interests,
+    options: Options,
+    progress: Progress | None = None,
+) -> Result:
+    """The best plan of the day found in the options' time, or why there is none. With
+    `Options.repeat_popular`, popular sessions get their runs first (`repeat.py`); the plan holds them,
+    and the runs added are not counted as moved."""
+    if not options.repeat_popular:
+        return _schedule(event, interests, options, progress)
+    started = time.monotonic()
+    event, repeats = repeat.repeat_popular(event, interests)
+    spent = time.monotonic() - started
+    rest = dataclasses.replace(options, time_limit=max(0.1, options.time_limit - spent))
+    result = _schedule(event, interests, rest, progress)
+    added = {run for r in repeats for run in r.added}
+    moved = tuple(s for s in result.moved if s not in added)
+    return dataclasses.replace(result, repeated=repeats, moved=moved, wall_s=result.wall_s + spent)
+
+
+def _schedule(
     event: Event,
     interests: Interests,
     options: Options,
@@ -136,8 +159,9 @@ def result_dict(result: Result) -> dict[str, Any]:
     """A result as plain data, for `netwerkdag schedule --json` and the web's run page: the status, the
     weighted conflicts (`objective`), the person-pairs in conflict (`conflicts`), the proven lower bound
     and the gap, the seconds, the sessions moved, why a day has no plan, and the rules a plan breaks (none:
-    the checker is the referee of every plan, so one here is a bug)."""
-    return {
+    the checker is the referee of every plan, so one here is a bug). With `--repeat-popular`, also the
+    sessions run more than once and why (`repeated`)."""
+    found: dict[str, Any] = {
         "status": str(result.status),
         "objective": result.objective,
         "conflicts": result.conflict_pairs,
@@ -148,3 +172,6 @@ def result_dict(result: Result) -> dict[str, Any]:
         "explanation": list(result.explanation),
         "violations": [v.message for v in result.violations],
     }
+    if result.repeated:
+        found["repeated"] = [dict(r.as_dict(), sentence=r.sentence()) for r in result.repeated]
+    return found

@@ -5,7 +5,7 @@ slot model (`model.py`) posts each rule's constraints, the annealing reads them 
 and an explanation of a day without a plan (`explain.py`) names the instances of the rules that clash.
 See `base.py` for what a rule owns. Where each rule lives: `rooms.py` (room-double-booked, room-capacity,
 room-features), `people.py` (person-double-booked, person-unavailable), `order.py` (session-order,
-not-parallel), `pinned.py` (pinned).
+not-parallel), `pinned.py` (pinned), `topics.py` (topic-runs).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from netwerkdag.scheduling.rules.order import NotParallel, SessionOrder
 from netwerkdag.scheduling.rules.people import PersonDoubleBooked, PersonUnavailable
 from netwerkdag.scheduling.rules.pinned import Pinned
 from netwerkdag.scheduling.rules.rooms import RoomCapacity, RoomDoubleBooked, RoomFeatures
+from netwerkdag.scheduling.rules.topics import TopicRuns
 
 RULES: tuple[Rule, ...] = (
     RoomDoubleBooked(),
@@ -24,6 +25,7 @@ RULES: tuple[Rule, ...] = (
     RoomFeatures(),
     SessionOrder(),
     NotParallel(),
+    TopicRuns(),
     Pinned(),
 )
 

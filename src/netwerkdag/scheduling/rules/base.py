@@ -91,6 +91,7 @@ class SlotModel(Protocol):
     confinements: dict[str, list[tuple[frozenset[str], cp_model.IntVar]]]
     cuts: list[tuple[int, frozenset[str], int]]
     order: list[tuple[str, str]]
+    apart: list[tuple[str, str, int]]
 
     @property
     def items(self) -> Mapping[str, Item]: ...

@@ -13,6 +13,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name="schedulingrun",
+            name="options",
+            field=models.JSONField(blank=True, default=dict),
+        ),
+        migrations.AddField(
             model_name="event",
             name="allocated_at",
             field=models.DateTimeField(blank=True, null=True),

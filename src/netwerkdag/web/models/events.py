@@ -209,6 +209,8 @@ class SchedulingRun(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="scheduling_runs")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     time_limit = models.FloatField()
+    #: What the organiser chose for this run beside the time limit: {"repeat_popular": bool}.
+    options = models.JSONField(default=dict, blank=True)
     #: The draft it started from; a plan for an older draft cannot be accepted.
     source_document = models.TextField()
     #: While it runs: {"objective", "bound", "seconds"}; at the end the solver's summary.

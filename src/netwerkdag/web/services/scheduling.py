@@ -7,7 +7,7 @@ NETWERKDAG_SCHEDULER_RUNS; more are refused with a message. A run whose worker s
 once by another worker (`recover`), then marked failed with the reason.
 
 Interests are those the network implies (groups, portfolios, parts) and, where people have registered
-already, their registrations.
+already, their registrations, and the answers of the interest poll (services/poll.py).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from netwerkdag.scheduling.model import Options
 from netwerkdag.scheduling.solve import result_dict, schedule
 from netwerkdag.web import models, tasks
 from netwerkdag.web.i18n import N_
-from netwerkdag.web.services import plans
+from netwerkdag.web.services import plans, poll
 from netwerkdag.web.services.programme import draft_event, event_from_document
 from netwerkdag.web.services.workers import live_workers
 
@@ -68,7 +68,10 @@ def registered_interests(event: models.Event, core: CoreEvent) -> list[Interest]
 
 
 def interests_for(event: models.Event, core: CoreEvent) -> Interests:
-    return derive_interests(core).merged_with(registered_interests(event, core))
+    """The network's interests, the registrations', and the interest poll's answers (services/poll.py:
+    weights by rank; a heavier interest of the same person and session stays)."""
+    found = derive_interests(core).merged_with(registered_interests(event, core))
+    return poll.add_poll_interests(event, core, found)
 
 
 ACTIVE = (Status.QUEUED, Status.RUNNING)
@@ -79,12 +82,15 @@ def start(
     time_limit: float,
     user: object | None = None,
     pins: Mapping[str, Pin] | None = None,
+    *,
+    repeat_popular: bool = False,
 ) -> models.SchedulingRun:
     """Queue a run for the event's draft, for a worker. `pins` (session: pin, see `plans.chosen_pins`)
     are written into the draft first, in the same transaction as the run: what stays where it is is part
-    of the event file, and a run that cannot start changes nothing. Raises `NetwerkdagError` for a draft
-    with problems and `Busy` when the event already has a run going, the site has its limit, or the draft
-    changed meanwhile."""
+    of the event file, and a run that cannot start changes nothing. `repeat_popular` lets the scheduler
+    run a session more than once (`scheduling/repeat.py`); the run keeps it in its `options`. Raises
+    `NetwerkdagError` for a draft with problems and `Busy` when the event already has a run going, the
+    site has its limit, or the draft changed meanwhile."""
     core = draft_event(event)  # a draft with problems is refused here, with its problems
     document, _ = plans.with_pins(core, pins or {})
     try:
@@ -110,6 +116,7 @@ def start(
                 time_limit=max(1.0, min(time_limit, MAX_TIME_LIMIT_S)),
                 source_document=event.document,
                 started_by=user if getattr(user, "pk", None) else None,
+                options={"repeat_popular": repeat_popular},
             )
             tasks.run_scheduler.enqueue(run.pk)
     except IntegrityError:  # another request queued one for this event a moment ago
@@ -166,7 +173,9 @@ def _execute(run: models.SchedulingRun) -> None:
         )
 
     interests = interests_for(run.event, core)
-    result = schedule(core, interests, Options(time_limit=run.time_limit, workers=2, seed=0), progress)
+    repeat = bool(run.options.get("repeat_popular"))
+    options = Options(time_limit=run.time_limit, workers=2, seed=0, repeat_popular=repeat)
+    result = schedule(core, interests, options, progress)
     summary = result_dict(result)
     if result.event is None or result.violations:
         _finish(

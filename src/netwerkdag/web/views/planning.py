@@ -138,7 +138,8 @@ def _start(request: HttpRequest, event: models.Event) -> HttpResponse:
             core = programme.draft_event(event)
             pins = plans.chosen_pins(core, *_choices(request.POST, core))
             changed = {k: v.value for k, v in pins.items() if core.session(k).pin is not v}
-        run = scheduling.start(event, limit, request.user, pins)
+        repeat = bool(request.POST.get("repeat_popular"))
+        run = scheduling.start(event, limit, request.user, pins, repeat_popular=repeat)
     except NetwerkdagError as error:
         for line in problem_lines(error):
             messages.error(request, line)
@@ -146,7 +147,9 @@ def _start(request: HttpRequest, event: models.Event) -> HttpResponse:
     except scheduling.Busy as busy:
         messages.error(request, i18n.gettext(str(busy)))
         return HttpResponseRedirect(here, status=303)
-    audit(request, event, "schedule", run=run.pk, time_limit=run.time_limit, pins=changed)
+    audit(
+        request, event, "schedule", run=run.pk, time_limit=run.time_limit, pins=changed, repeat_popular=repeat
+    )
     return HttpResponseRedirect(reverse("web:organiser-schedule-run", args=[event.slug, run.pk]), status=303)
 
 

@@ -78,6 +78,13 @@ MATRIX: dict[str, Entry] = {
     "web:organiser-badges": Entry("GET", organiser_only(200)),
     "web:organiser-sessions": Entry("GET", organiser_only(200)),
     "web:organiser-deadline": Entry("POST", organiser_only(303)),
+    # The interest poll: its page (a POST opens or closes it: in STATE_CHANGING below), its answers as CSV.
+    "web:organiser-poll": Entry("GET", organiser_only(200)),
+    "web:organiser-poll-export": Entry("GET", organiser_only(200)),
+    # The allocation mode: its page (a POST saves the settings or allocates: in STATE_CHANGING), the seats
+    # as CSV.
+    "web:organiser-allocation": Entry("GET", organiser_only(200)),
+    "web:organiser-allocation-csv": Entry("GET", organiser_only(200)),
     # The page before a run (a POST starts one: in STATE_CHANGING below).
     "web:organiser-schedule": Entry("GET", organiser_only(200)),
     "web:organiser-schedule-run": Entry("GET", organiser_only(200)),
@@ -100,6 +107,10 @@ MATRIX: dict[str, Entry] = {
     "web:invitee-pdf": Entry("GET", OWN_TOKEN),
     "web:invitee-data": Entry("GET", OWN_TOKEN),
     "web:invitee-withdraw": Entry("POST", {**OWN_TOKEN, "invitee_a": 303, "invitee_b": 303}),
+    # The poll page says whether a poll is open (none is here).
+    "web:invitee-poll": Entry("GET", OWN_TOKEN),
+    # The ranking page says the day's seats are not given by ranking (this day is first come).
+    "web:invitee-ranking": Entry("GET", OWN_TOKEN),
     # The Django admin: staff only; no organiser is staff.
     "admin:index": Entry("GET", dict.fromkeys(ROLES, 302)),
 }
@@ -234,6 +245,8 @@ STATE_CHANGING = {
     "web:organiser-check-in": "organiser",
     "web:organiser-sessions": "organiser",
     "web:organiser-deadline": "organiser",
+    "web:organiser-poll": "organiser",
+    "web:organiser-allocation": "organiser",
     "web:organiser-schedule": "organiser",
     "web:organiser-schedule-decide": "organiser",
     "web:organiser-resend-mail": "organiser",
@@ -242,6 +255,8 @@ STATE_CHANGING = {
     "web:set-password": "anonymous",
     "web:invitee": "invitee_a",
     "web:invitee-withdraw": "invitee_a",
+    "web:invitee-poll": "invitee_a",
+    "web:invitee-ranking": "invitee_a",
     "web:login": "anonymous",
 }
 

@@ -29,6 +29,13 @@ def run_scheduler(run_id: int) -> str:
     return scheduling.execute(run_id)
 
 
+@task(queue_name="scheduling")
+def run_allocation(run_id: int) -> str:
+    from netwerkdag.web.services import allocation
+
+    return allocation.execute(run_id)
+
+
 @task(queue_name="default")
 def daily_job(job: str) -> str:
     from netwerkdag.web.services import daily
@@ -45,5 +52,9 @@ def recover(task_path: str, args: list[Any]) -> None:
         mail.recover(int(args[0]))
     elif task_path == run_scheduler.module_path:
         scheduling.recover(int(args[0]))
+    elif task_path == run_allocation.module_path:
+        from netwerkdag.web.services import allocation
+
+        allocation.recover(int(args[0]))
     elif task_path == daily_job.module_path:
         daily_job.enqueue(str(args[0]))

@@ -6,7 +6,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from netwerkdag.web.views import accounts, invitee, new_day, organiser, people, planning, public, reach
+from netwerkdag.web.views import (
+    accounts,
+    allocation,
+    invitee,
+    new_day,
+    organiser,
+    people,
+    planning,
+    poll,
+    public,
+    reach,
+)
 
 organiser_urls = [
     path("", organiser.home, name="organiser-home"),
@@ -35,6 +46,10 @@ organiser_urls = [
     path("<slug:slug>/organisers/", organiser.add_organiser, name="organiser-add-organiser"),
     path("<slug:slug>/sessions/", planning.sessions, name="organiser-sessions"),
     path("<slug:slug>/deadline/", organiser.deadline, name="organiser-deadline"),
+    path("<slug:slug>/peiling/", poll.organiser_poll, name="organiser-poll"),
+    path("<slug:slug>/peiling.csv", poll.organiser_poll_export, name="organiser-poll-export"),
+    path("<slug:slug>/toewijzing/", allocation.organiser_allocation, name="organiser-allocation"),
+    path("<slug:slug>/toewijzing.csv", allocation.organiser_allocation_csv, name="organiser-allocation-csv"),
     path("<slug:slug>/schedule/", planning.schedule_start, name="organiser-schedule"),
     path("<slug:slug>/schedule/<int:run_id>/", planning.schedule_run, name="organiser-schedule-run"),
     path(
@@ -55,6 +70,8 @@ invitee_urls = [
     path("programma.pdf", invitee.invitee_pdf, name="invitee-pdf"),
     path("mijn-gegevens.json", invitee.invitee_data, name="invitee-data"),
     path("afmelden/", invitee.invitee_withdraw, name="invitee-withdraw"),
+    path("voorkeuren/", allocation.invitee_ranking, name="invitee-ranking"),
+    path("peiling/", poll.invitee_poll, name="invitee-poll"),
 ]
 
 web_urls = [

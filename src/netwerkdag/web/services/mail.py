@@ -277,7 +277,11 @@ def _invitation(mail: models.OutgoingMail, invitee: models.Invitee) -> Composed:
 
 
 def _programme_mail(
-    mail: models.OutgoingMail, invitee: models.Invitee, subject: str, template: str
+    mail: models.OutgoingMail,
+    invitee: models.Invitee,
+    subject: str,
+    template: str,
+    extra: dict[str, Any] | None = None,
 ) -> Composed:
     """A mail with the person's programme in it and attached as PDF and .ics (confirmation, reminder)."""
     # Imported here: publishing (programme) queues mail, so mail cannot import it at the top.
@@ -292,6 +296,7 @@ def _programme_mail(
         "invitee": invitee,
         "event": invitee.event,
         "programme": personal_programme(core, invitee, lang),
+        **(extra or {}),
     }
     message = _message(mail, invitee.email, subject, template, context)
     slug = invitee.event.slug
@@ -301,6 +306,12 @@ def _programme_mail(
 
 
 def _confirmation(mail: models.OutgoingMail, invitee: models.Invitee) -> Composed:
+    if mail.context.get("allocated"):  # the seats an allocation gave (services/allocation.py)
+        from netwerkdag.web.services.allocation import waiting_places
+
+        subject = i18n.gettext("Your seats: %(title)s", title=invitee.event.title)
+        extra = {"waiting": waiting_places(invitee)}
+        return _programme_mail(mail, invitee, subject, "allocated", extra)
     subject = i18n.gettext("Your programme: %(title)s", title=invitee.event.title)
     return _programme_mail(mail, invitee, subject, "confirmation")
 

@@ -53,6 +53,11 @@ class Declined(Exception):
     """The person said they will not come; they must say they come before taking or awaiting a seat."""
 
 
+class ByAllocation(Exception):
+    """The event gives the seats of its parallel rounds by allocation (services/allocation.py), which has
+    not run yet: they are ranked, not taken."""
+
+
 @dataclass(frozen=True, slots=True)
 class Result:
     slot: str
@@ -140,6 +145,15 @@ def _check_coming(invitee: models.Invitee) -> None:
         raise Declined
 
 
+def _allocation_pending(invitee: models.Invitee) -> bool:
+    """The event is in allocation mode and its seats are not allocated yet (read now, not from the
+    invitee's copy of the event)."""
+    mode, allocated_at = models.Event.objects.values_list("registration_mode", "allocated_at").get(
+        pk=invitee.event_id
+    )
+    return mode == models.RegistrationMode.ALLOCATION and allocated_at is None
+
+
 def _choose(invitee: models.Invitee, slot: str, session_id: str | None, held: int | None = None) -> Result:
     """`choose` inside the caller's transaction, which holds the person's row lock."""
     current = models.Registration.objects.filter(invitee=invitee, slot=slot).first()
@@ -149,6 +163,8 @@ def _choose(invitee: models.Invitee, slot: str, session_id: str | None, held: in
         release(current)
         return Result(slot, None, Outcome.RELEASED)
     _check_coming(invitee)
+    if not models.SlotKey.parse(slot).opt_in and _allocation_pending(invitee):
+        raise ByAllocation
     target = _seats(invitee, slot, session_id)
     if current is not None and current.seats_id == target.pk:
         return Result(slot, session_id, Outcome.UNCHANGED)
@@ -264,8 +280,9 @@ def register(invitee: models.Invitee, answers: Answers) -> list[Result]:
     submits next.
 
     Raises `RegistrationClosed` after the deadline, `AnswerProblem` for wishes that are too long or
-    kept without consent, and `Declined` when someone who said no does not now say they come
-    (`says_coming`); in each case nothing is stored."""
+    kept without consent, `Declined` when someone who said no does not now say they come
+    (`says_coming`), and `ByAllocation` for a seat of a parallel round of an event in allocation mode
+    before its allocation; in each case nothing is stored."""
     _check_open(invitee)
     _check_wishes(answers)
     held = {s: _held_before(invitee, s) for s in answers.choices.values() if s is not None}

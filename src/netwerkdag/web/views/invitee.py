@@ -33,7 +33,7 @@ from netwerkdag.publish.i18n import format_day, format_time
 from netwerkdag.publish.markdown import markdown_to_html
 from netwerkdag.web import i18n, models
 from netwerkdag.web.client import client_key
-from netwerkdag.web.services import feedback, invitations, ratelimit, registration
+from netwerkdag.web.services import allocation, feedback, invitations, ratelimit, registration
 from netwerkdag.web.services.personal import personal_data, personal_ical, personal_pdf, personal_programme
 from netwerkdag.web.services.privacy import withdraw
 from netwerkdag.web.services.programme import event_of_digest, published_digest, published_event
@@ -206,6 +206,10 @@ def _render(
             "open": registration.is_open(event) and invitee.withdrawn_at is None,
             "full": full or [],
             "titles": {s.id: s.title for s in core.sessions},
+            # The allocation mode before its allocation: the rounds are ranked on their own page.
+            "by_allocation": allocation.before_allocation(event),
+            "ranking": allocation.ranking_of(invitee) if allocation.before_allocation(event) else {},
+            "ranking_deadline": allocation.deadline_text(event, core, lang),
         },
         status=status,
     )
@@ -255,6 +259,14 @@ def invitee(request: HttpRequest, invitation: models.Invitation, token: str) -> 
             i18n.gettext(
                 "You told us you will not come. Choose 'Yes, I will come' and save before you take or "
                 "wait for a place."
+            ),
+        )
+        return _render(request, invitation, token, status=409)
+    except registration.ByAllocation:
+        messages.error(
+            request,
+            i18n.gettext(
+                "The seats of the parallel rounds are allocated after the ranking deadline; rank them."
             ),
         )
         return _render(request, invitation, token, status=409)

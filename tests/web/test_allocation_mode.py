@@ -63,6 +63,8 @@ def test_rank_costs_and_seed_are_read_or_refused() -> None:
         allocation.read_rank_costs("3,1")
     with pytest.raises(allocation.Refused, match="whole number"):
         allocation.read_rank_costs("0,een")
+    with pytest.raises(allocation.Refused, match="whole number"):
+        allocation.read_rank_costs("0,²")  # a digit to str.isdigit, not to int()
     with pytest.raises(allocation.Refused, match="at most"):
         allocation.read_rank_costs(",".join(["1"] * (allocation.MAX_RANK_COSTS + 1)))
     assert allocation.read_seed("") is None
@@ -71,6 +73,11 @@ def test_rank_costs_and_seed_are_read_or_refused() -> None:
         allocation.read_seed("-1")
     with pytest.raises(allocation.Refused):
         allocation.read_seed("1234567890")
+    with pytest.raises(allocation.Refused):
+        allocation.read_seed("²")
+    choices = (allocation.Choice("a", ("a",), topic=False),)
+    with pytest.raises(allocation.Refused, match="whole number"):
+        allocation.read_ranks({"rank-a": "¹"}, choices)
 
 
 def test_the_organiser_saves_the_settings(organiser: Client, day: models.Event) -> None:

@@ -335,6 +335,7 @@ def test_the_person_saves_and_changes_their_answer(open_day: models.Event, make_
         _form(thema_veiligheid="nul"),
         _form(thema_veiligheid="0"),
         _form(thema_veiligheid="99"),
+        _form(thema_veiligheid="²"),  # a digit to str.isdigit, not to int()
         _form(thema_veiligheid="1", no_such_session="1"),
         _form(thema_veiligheid="1", part=[]),
         _form(thema_veiligheid="1", part=["ronde-1", "lunch"]),
@@ -388,6 +389,27 @@ def test_the_registration_page_invites_to_an_open_poll(
     _, token = make_invitee()
     page = Client().get(f"/uitnodiging/{token}/").content.decode()
     assert _poll_url(token) in page
+
+
+def test_the_registration_page_says_nothing_of_a_closed_poll(
+    open_day: models.Event, make_invitee: MakeInvitee
+) -> None:
+    _, token = make_invitee()
+    poll.close_poll(open_day)
+    assert _poll_url(token) not in Client().get(f"/uitnodiging/{token}/").content.decode()
+
+
+def test_before_anything_is_published_the_personal_link_opens_the_open_poll(
+    open_day: models.Event, make_invitee: MakeInvitee
+) -> None:
+    _, token = make_invitee()
+    models.ProgrammeVersion.objects.filter(event=open_day).delete()
+    response = Client().get(f"/uitnodiging/{token}/")
+    assert response.status_code == 302
+    assert response["Location"] == _poll_url(token)
+    assert Client().get(_poll_url(token)).status_code == 200
+    poll.close_poll(open_day)
+    assert Client().get(f"/uitnodiging/{token}/").status_code == 404  # nothing published, no poll
 
 
 def test_the_registration_page_says_nothing_of_a_poll_never_opened(
@@ -454,3 +476,35 @@ def test_the_organiser_sees_the_demand_and_exports_the_answers_without_names(
     assert len(rows) == 1 + 6
     assert "Test Persoon" not in response.content.decode()
     assert "example" not in response.content.decode()
+
+
+# --- personal data -----------------------------------------------------------------------------------------
+
+
+def test_the_answers_are_in_the_persons_data_and_go_with_withdrawal_and_anonymisation(
+    open_day: models.Event, make_invitee: MakeInvitee, settings
+) -> None:  # type: ignore[no-untyped-def]
+    from netwerkdag.web.services import personal, privacy
+
+    anna, token = make_invitee(name="Anna Aalbers")
+    bert, _ = make_invitee(name="Bert Bakker")
+    cor, _ = make_invitee(name="Cor Claassen")
+    for who in (anna, bert, cor):
+        poll.save_answer(who, poll.Answer({"thema-europa": 1}, frozenset({"ronde-2"})))
+    data = personal.personal_data(anna)
+    assert data["rankings"][0]["purpose"] == "poll"
+    assert data["rankings"][0]["choices"] == [{"choice": "thema-europa", "rank": 1}]
+    assert data["rankings"][0]["available_blocks"] == ["ronde-2"]
+    assert '"rankings"' in Client().get(f"/uitnodiging/{token}/mijn-gegevens.json").content.decode()
+
+    privacy.withdraw(anna)
+    assert set(models.Ranking.objects.values_list("invitee_id", flat=True)) == {bert.pk, cor.pk}
+
+    settings.NETWERKDAG_RETENTION_DAYS = 90
+    open_day.starts_at = timezone.now() - timedelta(days=100)
+    open_day.ends_at = open_day.starts_at + timedelta(hours=8)
+    open_day.registration_deadline = open_day.starts_at
+    open_day.save()
+    privacy.anonymise_past_events()
+    assert not models.Ranking.objects.exists()
+    assert not models.RankedChoice.objects.exists()

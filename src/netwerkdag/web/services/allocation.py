@@ -114,7 +114,7 @@ def read_rank_costs(text: str) -> tuple[int, ...]:
         raise Refused(N_("Give at most %(n)s rank costs."), n=MAX_RANK_COSTS)
     costs = []
     for part in parts:
-        if not part.isdigit() or int(part) > MAX_RANK_COST:
+        if not (part.isascii() and part.isdigit()) or int(part) > MAX_RANK_COST:
             raise Refused(
                 N_("Each rank cost is a whole number from 0 to %(max)s; “%(value)s” is not."),
                 max=MAX_RANK_COST,
@@ -131,7 +131,7 @@ def read_seed(text: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if len(text) > 9 or not text.isdigit():
+    if len(text) > 9 or not (text.isascii() and text.isdigit()):
         raise Refused(N_("The lottery seed is a whole number from 0 to %(max)s."), max=MAX_SEED)
     return int(text)
 
@@ -272,7 +272,7 @@ def read_ranks(values: Mapping[str, str], choices: Sequence[Choice]) -> dict[str
         text = values.get(f"rank-{c.id}", "").strip()
         if not text:
             continue
-        if len(text) > 3 or not text.isdigit() or not 1 <= int(text) <= top:
+        if len(text) > 3 or not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= top:
             raise Refused(N_("A rank is a whole number from 1 to %(n)s; nothing was saved."), n=top)
         ranks[c.id] = int(text)
     return ranks

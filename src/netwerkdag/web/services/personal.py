@@ -170,4 +170,13 @@ def personal_data(invitee: models.Invitee) -> dict[str, Any]:
             ],
             "updated": feedback.updated_at.isoformat(),
         }
+    data["rankings"] = [
+        {
+            "purpose": ranking.purpose,
+            "available_blocks": ranking.available_blocks,
+            "choices": [{"choice": c.choice, "rank": c.rank} for c in ranking.choices.all()],
+            "saved": ranking.saved_at.isoformat(),
+        }
+        for ranking in models.Ranking.objects.filter(invitee=invitee).order_by("purpose")
+    ]
     return data

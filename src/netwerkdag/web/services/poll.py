@@ -208,7 +208,7 @@ def read_rank(text: str) -> tuple[bool, int | None]:
         return False, None
     if text == "want":
         return True, None
-    if not text.isdigit() or len(text) > 4:
+    if not (text.isascii() and text.isdigit()) or len(text) > 4:
         raise PollProblem(N_("A rank must be a whole number from 1 up."))
     return True, int(text)
 

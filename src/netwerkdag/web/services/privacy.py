@@ -33,11 +33,12 @@ ERASED = {
 
 def withdraw(invitee: models.Invitee) -> None:
     """The person leaves: seats given back (and offered to those waiting), links revoked, their evaluation
-    of the day deleted, data erased."""
+    of the day and their rankings (the poll's and the allocation's) deleted, data erased."""
     now = timezone.now()
     with transaction.atomic():
         models.WaitingEntry.objects.filter(invitee=invitee).delete()
         models.Feedback.objects.filter(invitee=invitee).delete()
+        models.Ranking.objects.filter(invitee=invitee).delete()
         if registration.is_open(invitee.event):
             for held in models.Registration.objects.filter(invitee=invitee).order_by("seats_id"):
                 registration.release(held)
@@ -98,8 +99,9 @@ def anonymise_past_events(*, now: datetime | None = None) -> int:
     """Anonymise the invitees of every event that ended more than the retention period ago; returns how
     many people were anonymised. Per event, in one transaction: each person's place in the network kept
     in `Invitee.reach_profile` (see `reach_profile`), then their data erased, their links revoked, the
-    waiting lists deleted, and the texts of the evaluation (comments, themes) erased while its scores
-    stay. Run daily (`netwerkdag forget`); running it twice changes nothing."""
+    waiting lists and the rankings (the poll's and the allocation's) deleted, and the texts of the
+    evaluation (comments, themes) erased while its scores stay. Run daily (`netwerkdag forget`); running
+    it twice changes nothing."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.NETWERKDAG_RETENTION_DAYS)
     count = 0
@@ -115,6 +117,7 @@ def anonymise_past_events(*, now: datetime | None = None) -> int:
                 revoked_at=now
             )
             models.WaitingEntry.objects.filter(invitee__event=event).delete()
+            models.Ranking.objects.filter(invitee__event=event).delete()
             models.Feedback.objects.filter(invitee__event=event).update(day_comment="", next_theme="")
             models.SessionFeedback.objects.filter(feedback__invitee__event=event).update(comment="")
             models.Event.objects.filter(pk=event.pk).update(anonymised_at=now)

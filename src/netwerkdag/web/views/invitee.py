@@ -33,7 +33,7 @@ from netwerkdag.publish.i18n import format_day, format_time
 from netwerkdag.publish.markdown import markdown_to_html
 from netwerkdag.web import i18n, models
 from netwerkdag.web.client import client_key
-from netwerkdag.web.services import allocation, feedback, invitations, ratelimit, registration
+from netwerkdag.web.services import allocation, feedback, invitations, poll, ratelimit, registration
 from netwerkdag.web.services.personal import personal_data, personal_ical, personal_pdf, personal_programme
 from netwerkdag.web.services.privacy import withdraw
 from netwerkdag.web.services.programme import event_of_digest, published_digest, published_event
@@ -180,6 +180,9 @@ def _render(
     event = invitee.event
     digest = published_digest(event)
     if digest is None:
+        if poll.is_open(event) and request.method != "POST":
+            # Before anything is published the poll is what the personal link is for.
+            return HttpResponseRedirect(reverse("web:invitee-poll", kwargs={"token": token}))
         raise Http404("the programme is not published yet")
     core = event_of_digest(digest)
     lang = i18n.current()
@@ -210,6 +213,7 @@ def _render(
             "by_allocation": allocation.before_allocation(event),
             "ranking": allocation.ranking_of(invitee) if allocation.before_allocation(event) else {},
             "ranking_deadline": allocation.deadline_text(event, core, lang),
+            "poll_open": poll.is_open(event) and invitee.withdrawn_at is None,
         },
         status=status,
     )

@@ -37,3 +37,14 @@ def N_(message: str) -> str:
     """Mark `message` for the catalogue without translating it (a service's message, translated by the
     page that shows it; the command line stays English)."""
     return message
+
+
+class Refusal(Exception):
+    """What a person asked cannot be done as asked, and nothing was changed: the base of the services'
+    refusals. `message` is English and in the catalogue (`N_`), with `%(name)s` places for `values`; a
+    page says it in its reader's language with `gettext(refusal.message, **refusal.values)`, the command
+    line and the logs read `str(refusal)`."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        self.message, self.values = message, values
+        super().__init__(message % values if values else message)

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from netwerkdag.web.models.work import RunByWorker
+
 
 def document_digest(text: str) -> str:
     """The SHA-256 (hex) of an event file's text: what the web app's caches of a programme are keyed by."""
@@ -193,7 +195,7 @@ class Seats(models.Model):
         return SlotKey.parse(self.slot)
 
 
-class SchedulingRun(models.Model):
+class SchedulingRun(RunByWorker):
     """The scheduler run by a worker for an event's draft: its progress while it works (written to this
     row, so that any app server can show it), then its plan, which an organiser accepts or rejects. An
     event has at most one run queued or running at a time."""
@@ -218,17 +220,8 @@ class SchedulingRun(models.Model):
     result = models.JSONField(default=dict, blank=True)
     plan_document = models.TextField(blank=True, default="")
     message = models.TextField(blank=True, default="")
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    #: How often a worker started it (a worker that stopped mid-run leaves it to be started again).
-    attempts = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(RunByWorker.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["event"],

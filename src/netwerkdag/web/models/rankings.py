@@ -10,12 +10,12 @@ most wanted, equal ranks are allowed, no rank means "marked" (wanted, not ranked
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from netwerkdag.web.models.events import Event, RegistrationMode
 from netwerkdag.web.models.invitees import Invitee
+from netwerkdag.web.models.work import RunByWorker
 
 __all__ = ["MAX_CHOICES", "AllocationRun", "Purpose", "RankedChoice", "Ranking", "RegistrationMode"]
 
@@ -62,7 +62,7 @@ class RankedChoice(models.Model):
         return f"{self.ranking.invitee} ranks {self.choice} {self.rank}"
 
 
-class AllocationRun(models.Model):
+class AllocationRun(RunByWorker):
     """One allocation of an event's seats by the worker: queued by an organiser after the ranking
     deadline, solved (scheduling/allocation.py), applied (registrations, waiting lists in rank order,
     mails) in one transaction; `report` keeps what the organiser sees afterwards."""
@@ -80,16 +80,8 @@ class AllocationRun(models.Model):
     #: The allocation's report (scheduling/allocation_report.py, as JSON) once done.
     report = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True, default="")
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(RunByWorker.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["event"],

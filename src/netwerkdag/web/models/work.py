@@ -15,6 +15,24 @@ from django.db import models
 from django.db.models import Q
 
 
+class RunByWorker(models.Model):
+    """What every run a worker does for an organiser keeps (a scheduler run, an allocation): who started
+    it and when, its heartbeat while a worker has it, when it finished, and how often a worker started it
+    (one that stopped mid-run leaves it to be started again: services/runs.py)."""
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+
 class OutgoingMail(models.Model):
     """One mail to one person. Written in the transaction of the change it tells of (so it exists exactly
     when that change does), rendered and sent by a worker, in the person's language, at sending time.

@@ -14,20 +14,15 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from netwerkdag.web import models
-from netwerkdag.web.i18n import N_
+from netwerkdag.web.i18n import N_, Refusal
 from netwerkdag.web.services import mail
 
 #: The address is also the user name, which Django keeps in 150 characters.
 MAX_EMAIL = 150
 
 
-class AccountProblem(Exception):
-    """An address that cannot be used, or an account that does not exist. `message` (English, in the
-    catalogue) and `values` let a page say it in its own language."""
-
-    def __init__(self, message: str, **values: str) -> None:
-        self.message, self.values = message, values
-        super().__init__(message % values)
+class AccountProblem(Refusal):
+    """An address that cannot be used, or an account that does not exist."""
 
 
 def _clean(email: str) -> str:

@@ -44,16 +44,15 @@ from netwerkdag.core.preferences import Preference
 from netwerkdag.scheduling import allocation as alloc
 from netwerkdag.scheduling import allocation_report
 from netwerkdag.web import models, tasks
-from netwerkdag.web.i18n import N_
-from netwerkdag.web.services import dashboard, mail, registration
+from netwerkdag.web.i18n import N_, Refusal
+from netwerkdag.web.services import dashboard, mail, registration, runs
 from netwerkdag.web.services.programme import published_event
 
 Status = models.AllocationRun.Status
 Kind = models.OutgoingMail.Kind
 Mode = models.RegistrationMode
 ACTIVE = (Status.QUEUED, Status.RUNNING)
-#: A run is started this often at most (a worker that stops mid-run leaves it to another).
-MAX_ATTEMPTS = 2
+MAX_ATTEMPTS = runs.MAX_ATTEMPTS
 #: How long the solver may search (the Slalom days, larger than any network day, are proven in 1 to 2 s).
 TIME_LIMIT_S = 30.0
 #: The most rank costs the organiser may give (one per rank), and the largest cost of one rank.
@@ -65,13 +64,8 @@ MAX_SEED = 999_999_999
 MAX_TEXT = 2_000
 
 
-class Refused(Exception):
-    """What the organiser or the invitee asked cannot be done; nothing changed. `message` (English, in
-    the catalogue) and `values` let the page say it in the reader's language."""
-
-    def __init__(self, message: str, **values: object) -> None:
-        self.message, self.values = message, values
-        super().__init__(message % values if values else message)
+class Refused(Refusal):
+    """What the organiser or the invitee asked cannot be done; nothing changed."""
 
 
 # --- the organiser's settings ---------------------------------------------------------------------------
@@ -409,33 +403,18 @@ def start(
 
 
 def execute(run_id: int) -> str:
-    """Run a queued allocation (the worker's task); returns its outcome."""
-    claimed = models.AllocationRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, heartbeat_at=timezone.now(), attempts=F("attempts") + 1
-    )
-    if not claimed:
-        return "not queued"
-    run = models.AllocationRun.objects.select_related("event").get(pk=run_id)
-    try:
-        _execute(run)
-    except Exception as exc:  # a bug must not pass silently: the run shows it, nothing was applied
-        _finish(run, Status.FAILED, message=f"{type(exc).__name__}: {exc}")
-        raise
-    return str(models.AllocationRun.objects.values_list("status", flat=True).get(pk=run_id))
+    """Run a queued allocation (the worker's task); returns its outcome (services/runs.py)."""
+    return runs.execute(models.AllocationRun, run_id, _execute, _failed)
 
 
 def recover(run_id: int) -> None:
     """The worker running this allocation stopped: start it again, or after MAX_ATTEMPTS mark it failed.
     (Applying is one transaction: a worker that stopped applied all of it or nothing.)"""
-    run = models.AllocationRun.objects.filter(pk=run_id, status__in=ACTIVE).first()
-    if run is None:
-        return
-    if run.attempts >= MAX_ATTEMPTS:
-        _finish(run, Status.FAILED, message="stopped")
-        return
-    with transaction.atomic():
-        if models.AllocationRun.objects.filter(pk=run_id, status__in=ACTIVE).update(status=Status.QUEUED):
-            tasks.run_allocation.enqueue(run_id)
+    runs.recover(models.AllocationRun, run_id, tasks.run_allocation, _failed)
+
+
+def _failed(run: models.AllocationRun, message: str) -> None:
+    _finish(run, Status.FAILED, message=message)
 
 
 def _finish(

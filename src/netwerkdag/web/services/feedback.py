@@ -28,19 +28,14 @@ from netwerkdag.core.event import Event as CoreEvent
 from netwerkdag.core.feedback import Score, is_score, score
 from netwerkdag.core.sessions import Session, SessionKind
 from netwerkdag.web import models
-from netwerkdag.web.i18n import N_
+from netwerkdag.web.i18n import N_, Refusal
 from netwerkdag.web.models.feedback import MAX_TEXT
 from netwerkdag.web.services import invitations
 from netwerkdag.web.services.programme import published_event
 
 
-class FeedbackProblem(Exception):
-    """An answer the person must correct; nothing was saved. `message` (English, in the catalogue) and
-    `values` let the page say it in the person's language."""
-
-    def __init__(self, message: str, **values: object) -> None:
-        self.message, self.values = message, values
-        super().__init__(message % values if values else message)
+class FeedbackProblem(Refusal):
+    """An answer the person must correct; nothing was saved."""
 
 
 class FeedbackClosed(Exception):

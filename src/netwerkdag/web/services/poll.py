@@ -39,28 +39,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from netwerkdag.core.event import Event as CoreEvent
-from netwerkdag.core.interests import MUST, WANTS, Interest, Interests, Reason
+from netwerkdag.core.interests import WANTS, Interest, Interests, Reason
 from netwerkdag.core.problems import NetwerkdagError
 from netwerkdag.core.timegrid import Block, BlockKind
 from netwerkdag.scheduling.allocation import offers_of
 from netwerkdag.web import models
-from netwerkdag.web.i18n import N_
+from netwerkdag.web.i18n import N_, Refusal
 from netwerkdag.web.services.programme import draft_event, published_event
 
 MAX_CHOICES = models.MAX_CHOICES
 #: The weight of rank 1: more than WANTS, less than MUST (a part in the session).
 TOP_WEIGHT = 8
-if not WANTS < TOP_WEIGHT < MUST:  # pragma: no cover - a change of the weights must keep this order
-    raise ImportError("the poll's top weight must lie between WANTS and MUST")
 
 
-class PollProblem(Exception):
-    """An answer the person must correct; nothing was saved. `message` (English, in the catalogue) and
-    `values` let the page say it in the person's language."""
-
-    def __init__(self, message: str, **values: object) -> None:
-        self.message, self.values = message, values
-        super().__init__(message % values if values else message)
+class PollProblem(Refusal):
+    """An answer the person must correct; nothing was saved."""
 
 
 class PollClosed(Exception):

@@ -26,7 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from netwerkdag.web import models
-from netwerkdag.web.i18n import N_
+from netwerkdag.web.i18n import N_, Refusal
 from netwerkdag.web.services import mail
 
 T = TypeVar("T")
@@ -200,13 +200,8 @@ def _held_before(invitee: models.Invitee, session_id: str) -> int | None:
 MAX_WISH = 1000
 
 
-class AnswerProblem(Exception):
-    """A form the person must correct; nothing was saved. `message` (English, in the catalogue) and
-    `values` let the page say it in the person's language."""
-
-    def __init__(self, message: str, **values: object) -> None:
-        self.message, self.values = message, values
-        super().__init__(message % values if values else message)
+class AnswerProblem(Refusal):
+    """A form the person must correct; nothing was saved."""
 
 
 @dataclass(frozen=True, slots=True)

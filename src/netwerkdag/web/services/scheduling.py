@@ -19,7 +19,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from netwerkdag.core.event import Event as CoreEvent
@@ -31,7 +30,7 @@ from netwerkdag.scheduling.model import Options
 from netwerkdag.scheduling.solve import result_dict, schedule
 from netwerkdag.web import models, tasks
 from netwerkdag.web.i18n import N_
-from netwerkdag.web.services import plans, poll
+from netwerkdag.web.services import plans, poll, runs
 from netwerkdag.web.services.programme import draft_event, event_from_document
 from netwerkdag.web.services.workers import live_workers
 
@@ -39,8 +38,7 @@ Status = models.SchedulingRun.Status
 #: Progress is written at most this often.
 PROGRESS_EVERY_S = 0.5
 MAX_TIME_LIMIT_S = 600.0
-#: A run is started this often at most (a worker that stops mid-run leaves it to another).
-MAX_ATTEMPTS = 2
+MAX_ATTEMPTS = runs.MAX_ATTEMPTS
 #: The lock that makes counting the site's runs and adding one a single step on PostgreSQL.
 _RUNS_LOCK = 0x6E6477_0001
 
@@ -125,32 +123,17 @@ def start(
 
 
 def execute(run_id: int) -> str:
-    """Run a queued run (the worker's task); returns its outcome."""
-    claimed = models.SchedulingRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, heartbeat_at=timezone.now(), attempts=F("attempts") + 1
-    )
-    if not claimed:
-        return "not queued"
-    run = models.SchedulingRun.objects.select_related("event").get(pk=run_id)
-    try:
-        _execute(run)
-    except Exception as exc:  # a bug in the solver must not pass silently: the run shows it
-        _finish(run, Status.FAILED, message=f"{type(exc).__name__}: {exc}")
-        raise
-    return str(models.SchedulingRun.objects.values_list("status", flat=True).get(pk=run_id))
+    """Run a queued run (the worker's task); returns its outcome (services/runs.py)."""
+    return runs.execute(models.SchedulingRun, run_id, _execute, _failed)
 
 
 def recover(run_id: int) -> None:
     """The worker running this run stopped: start it again, or after MAX_ATTEMPTS mark it failed."""
-    run = models.SchedulingRun.objects.filter(pk=run_id, status__in=ACTIVE).first()
-    if run is None:
-        return
-    if run.attempts >= MAX_ATTEMPTS:
-        _finish(run, Status.FAILED, message=f"the worker running it stopped, {run.attempts} times")
-        return
-    with transaction.atomic():
-        if models.SchedulingRun.objects.filter(pk=run_id, status__in=ACTIVE).update(status=Status.QUEUED):
-            tasks.run_scheduler.enqueue(run_id)
+    runs.recover(models.SchedulingRun, run_id, tasks.run_scheduler, _failed)
+
+
+def _failed(run: models.SchedulingRun, message: str) -> None:
+    _finish(run, Status.FAILED, message=message)
 
 
 def _execute(run: models.SchedulingRun) -> None:

@@ -16,6 +16,8 @@ from tests.web.chromium import chromium_or_skip
 from tests.web.live import LiveServer, live_server
 
 CHROMIUM, playwright_sync = chromium_or_skip()
+# One worker runs this module (make test: --dist loadgroup): its live server and browser are set up once.
+pytestmark = pytest.mark.xdist_group("test_browser")
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402

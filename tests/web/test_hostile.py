@@ -42,6 +42,8 @@ from netwerkdag.web.client import client_address, parse_networks
 from netwerkdag.web.logs import redact
 from netwerkdag.web.services import programme
 
+# One worker runs this module (make test: --dist loadgroup): its live servers are set up once.
+pytestmark = pytest.mark.xdist_group("test_hostile")
 SLUG = "g40-haarlem-2023"
 SESSION = "pijler-sociaal"
 PASSWORD = "een-lang-wachtwoord-42"  # noqa: S105 - the test organiser's

@@ -17,7 +17,7 @@ from tests.web.live import Answer, Browser, LiveServer, csrf_token, live_server,
 SESSION = "pijler-sociaal"
 CAPACITY = 40
 LAST = 5
-PEOPLE = 110
+PEOPLE = 50
 
 
 def race(server: LiveServer, forms: list[tuple[str, dict[str, str]]]) -> list[Answer]:

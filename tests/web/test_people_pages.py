@@ -26,6 +26,8 @@ from netwerkdag.web import models
 from netwerkdag.web.services import invitees, programme
 from netwerkdag.web.services import people as people_search
 
+# One worker runs this module (make test: --dist loadgroup): its live server and browser are set up once.
+pytestmark = pytest.mark.xdist_group("test_people_pages")
 SLUG = "g40-haarlem-2023"
 INVITEES = f"/organisatie/{SLUG}/invitees/"
 CHECK_IN = f"/organisatie/{SLUG}/check-in/"

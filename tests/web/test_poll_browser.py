@@ -22,6 +22,8 @@ from tests.web.chromium import chromium_or_skip
 from tests.web.live import LiveServer, live_server
 
 CHROMIUM, playwright_sync = chromium_or_skip()
+# One worker runs this module (make test: --dist loadgroup): its live server and browser are set up once.
+pytestmark = pytest.mark.xdist_group("test_poll_browser")
 
 from tests.web.page_checks import check_page  # noqa: E402 - axe needs playwright
 

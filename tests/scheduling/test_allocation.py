@@ -212,3 +212,45 @@ def test_without_a_seed_there_is_no_lottery_stage() -> None:
     result = solve(p, time_limit=5)
     assert result.lottery == ()
     assert result.stage(Measure.LOTTERY) is None
+
+
+# --- found in review ---------------------------------------------------------------------------------------
+
+
+def test_a_chair_of_every_run_of_a_topic_keeps_them_all() -> None:
+    # --repeat-popular copies the chair into each run: parts are exempt from one run per topic.
+    offers = (
+        Offer("zorg", "r1", "zorg", 5),
+        Offer("zorg-2", "r2", "zorg", 5),
+        Offer("werk", "r2", "werk", 5),
+    )
+    p = Problem(offers, {"ann": {"zorg": 1, "zorg-2": 1}}, required={"chair": frozenset({"zorg", "zorg-2"})})
+    assert p.asks("chair") == 2
+    result = solve(p, time_limit=5)
+    assert result.status is Status.OPTIMAL
+    assert result.allocation["chair"] == {"zorg", "zorg-2"}
+    assert check(p, result.allocation) == []
+    # A wanted run beside a part in the same topic is one run too many.
+    p2 = Problem(offers, {"chair": {"zorg-2": 1}}, required={"chair": frozenset({"zorg"})})
+    assert broken(OneRunPerTopic(), p2, {"chair": frozenset({"zorg", "zorg-2"})}) == ["one-run-per-topic"]
+    assert "zorg-2" not in solve(p2, time_limit=5).allocation["chair"]
+
+
+def test_asks_is_the_largest_matching_of_rounds_to_topics() -> None:
+    # x and y both in round 1, topic t runs in rounds 2 and 3: at most 2 seats, not 3.
+    offers = (
+        Offer("x", "r1", "x", 5),
+        Offer("y", "r1", "y", 5),
+        Offer("t2", "r2", "t", 5),
+        Offer("t3", "r3", "t", 5),
+    )
+    p = Problem(offers, {"ann": {"x": 1, "y": 2, "t2": 1, "t3": 1}})
+    assert p.asks("ann") == 2
+    result = solve(p, time_limit=5)
+    assert result.unassigned == 0
+    # A part outside the person's availability still counts, and a free round is still asked for.
+    p3 = Problem(
+        offers, {"bob": {"t2": 1}}, required={"bob": frozenset({"x"})}, available={"bob": frozenset({"t2"})}
+    )
+    assert p3.asks("bob") == 2
+    assert solve(p3, time_limit=5).allocation["bob"] == {"x", "t2"}

@@ -100,3 +100,10 @@ def test_the_solvers_waiting_lists_follow_the_lottery() -> None:
     drawn = lottery_order(["ann", "bob", "cor"], 3)
     assert result.allocation[drawn[0]] == {"a"}
     assert waiting_lists(p, result) == {"a": drawn[1:]}
+
+
+def test_nobody_waits_for_two_runs_of_one_topic() -> None:
+    offers = (Offer("t1", "r1", "t", 1), Offer("t2", "r2", "t", 1))
+    p = Problem(offers, {name: {"t1": 1, "t2": 1} for name in ("ann", "bob", "cor")})
+    lists = waiting_lists(p, result_of({"ann": frozenset({"t1"}), "bob": frozenset({"t2"})}))
+    assert lists == {"t1": ("cor",)}

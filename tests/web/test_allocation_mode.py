@@ -521,3 +521,61 @@ def test_a_speaker_who_declined_leaves_a_seat_and_one_who_comes_gets_it(
     assert _sessions(mike) == {"thema-veiligheid"}
     row = models.Seats.objects.get(event=day, session_id="thema-veiligheid")
     assert row.taken == 2  # the guest who is no invitee keeps the third seat free
+
+
+# --- found in review ---------------------------------------------------------------------------------------
+
+
+def test_someone_who_declines_while_the_solver_runs_gets_no_seat_and_no_mail(
+    day: models.Event, make_invitee: MakeInvitee, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = _contested_day(day, make_invitee)
+    core = published_event(day)
+    assert core is not None
+    before = allocation.taking_part(day, core)  # read before E says no, as a long solve would have
+    models.Invitee.objects.filter(pk=people["E"].pk).update(attending=models.Attendance.NO)
+    monkeypatch.setattr(allocation, "taking_part", lambda event, core: before)
+    allocation.start(day)
+    django_mail.outbox.clear()
+    run_tasks()
+    assert models.AllocationRun.objects.get(event=day).status == "done"
+    assert not models.Registration.objects.filter(invitee=people["E"]).exclude(models.OPT_IN_SLOTS).exists()
+    assert not models.WaitingEntry.objects.filter(invitee=people["E"]).exists()
+    assert not models.OutgoingMail.objects.filter(invitee=people["E"], context__allocated=True).exists()
+    assert models.OutgoingMail.objects.filter(invitee=people["A"], context__allocated=True).exists()
+
+
+def test_no_allocation_once_registration_has_closed(day: models.Event, make_invitee: MakeInvitee) -> None:
+    _contested_day(day, make_invitee)
+    day.registration_deadline = timezone.now() - timedelta(minutes=1)
+    day.save()
+    with pytest.raises(allocation.Refused, match="Registration has closed"):
+        allocation.start(day)
+
+
+def test_a_withdrawal_and_the_anonymisation_take_people_out_of_the_report(
+    day: models.Event, make_invitee: MakeInvitee, settings
+) -> None:  # type: ignore[no-untyped-def]
+    from netwerkdag.web.services import privacy
+
+    people = _contested_day(day, make_invitee)
+    allocation.start(day)
+    run_tasks()
+    run = models.AllocationRun.objects.get(event=day)
+    key = allocation.person_key(people["A"].pk, people["A"].person_id)
+    assert key in {p["person"] for p in run.report["people"]}
+    privacy.withdraw(people["A"])
+    run.refresh_from_db()
+    assert key not in {p["person"] for p in run.report["people"]}
+    assert key not in run.report["lottery"]
+    assert run.report["people"]
+    settings.NETWERKDAG_RETENTION_DAYS = 90
+    day.starts_at = timezone.now() - timedelta(days=100)
+    day.ends_at = day.starts_at + timedelta(hours=8)
+    day.registration_deadline = day.starts_at
+    day.save()
+    privacy.anonymise_past_events()
+    run.refresh_from_db()
+    assert run.report["people"] == []
+    assert run.report["lottery"] == []
+    assert run.report["assigned"] > 0  # the figures stay

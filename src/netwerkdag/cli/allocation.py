@@ -117,7 +117,8 @@ def allocate(
         empty_organisations_first=organisations_first,
         lottery_seed=lottery_seed,
     )
-    if output is not None and result.allocation:
+    found = result.status in (allocation.Status.OPTIMAL, allocation.Status.FEASIBLE)
+    if output is not None and found:
         from netwerkdag.publish.tables import csv_text
 
         rows = [["person", "session"]] + [
@@ -126,7 +127,7 @@ def allocate(
         with user_errors():
             write_output(output, csv_text(rows).encode("utf-8"))
     details = report(problem, result)
-    if report_path is not None and result.allocation:
+    if report_path is not None and found:
         full = {**details.as_json(), "waiting_lists": waiting_lists(problem, result)}
         with user_errors():
             write_output(report_path, (json.dumps(full, indent=1) + "\n").encode("utf-8"))

@@ -76,13 +76,31 @@ class Problem:
         return tuple(sorted(set(self.ranks) | set(self.required)))
 
     def asks(self, person: str) -> int:
-        """How many seats the person asks for: as many rounds as their choices can fill with distinct
-        topics (a matching bound is not needed: rounds and topics both cap it)."""
-        wanted = {self.offer(s) for s in self.ranks.get(person, {})} | {
-            self.offer(s) for s in self.required.get(person, frozenset())
-        }
-        usable = [o for o in wanted if self.can_attend(person, o.session)]
-        return min(len({o.round for o in usable}), len({o.topic for o in usable}))
+        """How many seats the person asks for: their parts, and then as many of the other rounds as their
+        choices can fill, one session a round and one run a topic (a topic they have a part in does not
+        count): the largest matching of those rounds to topics (augmenting paths; a person has a handful
+        of each)."""
+        parts = self.required.get(person, frozenset())
+        taken_rounds = {self.offer(s).round for s in parts}
+        taken_topics = {self.offer(s).topic for s in parts}
+        edges: dict[str, set[str]] = defaultdict(set)
+        for s in self.ranks.get(person, {}):
+            o = self.offer(s)
+            free = s not in parts and o.round not in taken_rounds and o.topic not in taken_topics
+            if free and self.can_attend(person, s):
+                edges[o.round].add(o.topic)
+        matched: dict[str, str] = {}  # topic -> round
+
+        def augment(round_id: str, seen: set[str]) -> bool:
+            for topic in sorted(edges[round_id]):
+                if topic not in seen:
+                    seen.add(topic)
+                    if topic not in matched or augment(matched[topic], seen):
+                        matched[topic] = round_id
+                        return True
+            return False
+
+        return len(parts) + sum(augment(r, set()) for r in sorted(edges))
 
     def wants(self, person: str, session: str) -> bool:
         """Whether a seat in `session` is one the person ranked (a *wanted* seat, not only a part)."""
@@ -238,25 +256,38 @@ class OnePerRound:
 
 
 class OneRunPerTopic:
+    """At most one wanted run of a topic per person, and none of a topic they have a part in. Parts are
+    exempt: a chair may chair every run (`--repeat-popular` copies the chair into each)."""
+
     name: ClassVar[str] = "one-run-per-topic"
 
     def check(self, problem: Problem, allocation: Allocation) -> list[Broken]:
         found = []
         for person, sessions in sorted(allocation.items()):
+            parts = problem.required.get(person, frozenset())
+            part_topics = {problem.offer(s).topic for s in parts}
             per_topic: dict[str, list[str]] = defaultdict(list)
-            for s in sorted(sessions):
+            for s in sorted(sessions - parts):
                 per_topic[problem.offer(s).topic].append(s)
             found += [
                 Broken(self.name, f"{person} has {len(ss)} runs of topic {t}", (person,), tuple(ss))
                 for t, ss in per_topic.items()
-                if len(ss) > 1
+                if len(ss) > 1 or t in part_topics
             ]
         return found
 
     def post(self, problem: Problem, model: cp_model.CpModel, seats: Seats) -> None:
         groups: dict[tuple[str, str], list[cp_model.IntVar]] = defaultdict(list)
+        part_topics = {
+            (p, problem.offer(s).topic) for p, sessions in problem.required.items() for s in sessions
+        }
         for (p, s), var in seats.items():
-            groups[(p, problem.offer(s).topic)].append(var)
+            if s in problem.required.get(p, frozenset()):
+                continue
+            if (p, problem.offer(s).topic) in part_topics:
+                model.add(var == 0)
+            else:
+                groups[(p, problem.offer(s).topic)].append(var)
         for variables in groups.values():
             if len(variables) > 1:
                 model.add_at_most_one(variables)
@@ -525,6 +556,8 @@ class _Stages:
         status = solver.solve(model)
         self.status = int(status)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if self.values is not None:  # a later stage ran out of time: the solution before it stands
+                self.stages.append(Stage(measure, 0, 0, proven=False))
             return False
         value = round(solver.objective_value)
         self.stages.append(

@@ -132,7 +132,8 @@ def waiting_lists(problem: Problem, result: Result) -> dict[str, tuple[str, ...]
     """The demand left over, as waiting lists in rank order: in each round a person waits for their
     best-ranked session that is full, that they can attend, that is better than what they hold in that
     round (nothing, or a session they ranked lower; never instead of a part they have), and whose topic
-    they do not hold in another round; one session per round, as the web's waiting lists allow. Each list
+    they neither hold nor already wait for in another round; one session per round, as the web's
+    waiting lists allow. Each list
     is ordered by the rank its people gave the session, then by the lottery's draw (when there was one),
     then by person id."""
     holders: Counter[str] = Counter(s for sessions in result.allocation.values() for s in sessions)
@@ -143,6 +144,7 @@ def waiting_lists(problem: Problem, result: Result) -> dict[str, tuple[str, ...]
     for person in problem.people:
         held = result.allocation.get(person, frozenset())
         held_in_round = {problem.offer(s).round: s for s in held}
+        awaited: set[str] = set()  # the topics the person already waits for, in an earlier round
         for round_id in sorted({problem.offer(s).round for s in problem.ranks.get(person, {})}):
             current = held_in_round.get(round_id)
             if current is not None and not problem.wants(person, current):
@@ -157,10 +159,12 @@ def waiting_lists(problem: Problem, result: Result) -> dict[str, tuple[str, ...]
                 and s not in held
                 and problem.can_attend(person, s)
                 and problem.offer(s).topic not in topics
+                and problem.offer(s).topic not in awaited
                 and (bar is None or rank < bar)
             ]
             if candidates:
                 best = min(candidates, key=lambda s: (problem.ranks[person][s], order[s]))
+                awaited.add(problem.offer(best).topic)
                 rank = problem.ranks[person][best]
                 waiting[best].append((rank, drawn.get(person, len(drawn)), person))
     return {

@@ -375,6 +375,8 @@ def start(
         raise Refused(N_("The seats are allocated already."))
     if not deadline_passed(event, now=now):
         raise Refused(N_("People may rank until the ranking deadline; allocate after it."))
+    if not registration.is_open(event, now=now):
+        raise Refused(N_("Registration has closed: seats can no longer be allocated."))
     if published_event(event) is None:
         raise Refused(N_("The programme is not published yet."))
     chosen = settings_of(event)
@@ -410,7 +412,7 @@ def execute(run_id: int) -> str:
 def recover(run_id: int) -> None:
     """The worker running this allocation stopped: start it again, or after MAX_ATTEMPTS mark it failed.
     (Applying is one transaction: a worker that stopped applied all of it or nothing.)"""
-    runs.recover(models.AllocationRun, run_id, tasks.run_allocation, _failed)
+    runs.recover(models.AllocationRun, run_id, tasks.run_allocation, _failed, "stopped")
 
 
 def _failed(run: models.AllocationRun, message: str) -> None:
@@ -542,6 +544,7 @@ FAILURE_WORDS = {
     "overbooked": N_("A session would get more people than seats; nothing was changed."),
     "broken": N_("The allocation found breaks a rule; nothing was changed."),
     "stopped": N_("The worker running it stopped twice; allocate again."),
+    "closed": N_("Registration has closed: seats can no longer be allocated."),
 }
 
 
@@ -579,11 +582,13 @@ def _execute(run: models.AllocationRun) -> None:
             locked = models.Event.objects.select_for_update().get(pk=event.pk)
             if locked.allocated_at is not None:
                 raise _Stop("allocated")
-            _apply(event, taking, result.allocation, waiting)
+            if not registration.is_open(locked):
+                raise _Stop("closed")
+            still = _apply(event, taking, result.allocation, waiting)
             models.Event.objects.filter(pk=event.pk).update(allocated_at=timezone.now())
             _finish(run, Status.DONE, report=report)
             for key in sorted(problem.ranks):
-                if key in taking.invitees:
+                if taking.invitees.get(key) in still:
                     person = models.Invitee.objects.select_related("event").get(pk=taking.invitees[key])
                     mail.queue(
                         models.OutgoingMail.Kind.CONFIRMATION, invitee=person, context={"allocated": True}
@@ -615,19 +620,30 @@ def _apply(
     taking: Taking,
     allocation: Mapping[str, frozenset[str]],
     waiting: Mapping[str, Sequence[str]],
-) -> None:
+) -> set[int]:
     """The allocation written, inside the caller's transaction: a registration per seat given to an
-    invitee (the seats already held are left as they are), each `Seats` row's count raised only while
-    it stays within its capacity, then the waiting lists in their order."""
+    invitee who still takes part (the seats already held are left as they are), each `Seats` row's count
+    raised only while it stays within its capacity, then the waiting lists in their order. Returns the
+    invitees who still take part."""
     rows = {
         r.session_id: r
         for r in models.Seats.objects.select_for_update().filter(event=event, active=True).order_by("pk")
     }
+    # Who still takes part now, under their row locks: someone who declined or withdrew while the
+    # solver ran gets no seat, no place in line and no mail (their seat stays free).
+    still = set(
+        models.Invitee.objects.select_for_update()
+        .filter(pk__in=list(taking.invitees.values()), withdrawn_at__isnull=True, anonymised_at__isnull=True)
+        .exclude(attending=models.Attendance.NO)
+        .values_list("pk", flat=True)
+    )
     new: dict[str, list[int]] = defaultdict(list)
     for key, sessions in sorted(allocation.items()):
         invitee_id = taking.invitees.get(key)
         if invitee_id is None:
             continue  # someone with a part who is not an invitee: their seat stays free in the room
+        if invitee_id not in still:
+            continue
         for s in sorted(sessions - taking.held.get(key, frozenset())):
             new[s].append(invitee_id)
     for session_id, people in sorted(new.items()):
@@ -641,12 +657,27 @@ def _apply(
     for session_id, queue in sorted(waiting.items()):
         row = rows[session_id]
         for key in queue:
-            if (invitee_id := taking.invitees.get(key)) is not None:
+            if (invitee_id := taking.invitees.get(key)) is not None and invitee_id in still:
                 # One at a time: the list's order is the order they are written in (created_at, id).
                 models.WaitingEntry.objects.create(invitee_id=invitee_id, seats=row, slot=row.slot)
+    return still
 
 
 # --- after it ----------------------------------------------------------------------------------------------
+
+
+def forget_in_reports(event_id: int, keys: Iterable[str] | None = None) -> None:
+    """Take people out of the event's allocation reports (services/privacy.py): the people with these
+    person keys (a withdrawal), or everyone (anonymisation). Their lines and their places in the draw go;
+    the figures (seats, ranks, organisations, bounds) stay."""
+    gone = None if keys is None else set(keys)
+    for run in models.AllocationRun.objects.filter(event_id=event_id).exclude(report={}):
+        report = dict(run.report)
+        report["people"] = (
+            [] if gone is None else [p for p in report.get("people", []) if p.get("person") not in gone]
+        )
+        report["lottery"] = [] if gone is None else [p for p in report.get("lottery", []) if p not in gone]
+        models.AllocationRun.objects.filter(pk=run.pk).update(report=report)
 
 
 def latest_run(event: models.Event) -> models.AllocationRun | None:

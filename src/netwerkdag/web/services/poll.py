@@ -279,11 +279,13 @@ class Response:
 
 
 def responses(event: models.Event) -> list[Response]:
-    """The answers of the people who have not withdrawn, numbered in the order they were first saved."""
+    """The answers of the people who have neither withdrawn nor said they will not come, numbered in the
+    order they were first saved."""
     rankings = (
         models.Ranking.objects.filter(
             invitee__event=event, purpose=models.Purpose.POLL, invitee__withdrawn_at__isnull=True
         )
+        .exclude(invitee__attending=models.Attendance.NO)
         .select_related("invitee")
         .prefetch_related("choices")
         .order_by("pk")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from netwerkdag.core.event import Event as CoreEvent
 from netwerkdag.core.problems import NetwerkdagError
 from netwerkdag.web import models
-from netwerkdag.web.services import invitations, programme, registration
+from netwerkdag.web.services import allocation, invitations, programme, registration
 
 ERASED = {
     "person_id": "",
@@ -33,12 +33,14 @@ ERASED = {
 
 def withdraw(invitee: models.Invitee) -> None:
     """The person leaves: seats given back (and offered to those waiting), links revoked, their evaluation
-    of the day and their rankings (the poll's and the allocation's) deleted, data erased."""
+    of the day and their rankings (the poll's and the allocation's) deleted, their line in an allocation's
+    report too, data erased."""
     now = timezone.now()
     with transaction.atomic():
         models.WaitingEntry.objects.filter(invitee=invitee).delete()
         models.Feedback.objects.filter(invitee=invitee).delete()
         models.Ranking.objects.filter(invitee=invitee).delete()
+        allocation.forget_in_reports(invitee.event_id, [allocation.person_key(invitee.pk, invitee.person_id)])
         if registration.is_open(invitee.event):
             for held in models.Registration.objects.filter(invitee=invitee).order_by("seats_id"):
                 registration.release(held)
@@ -99,7 +101,8 @@ def anonymise_past_events(*, now: datetime | None = None) -> int:
     """Anonymise the invitees of every event that ended more than the retention period ago; returns how
     many people were anonymised. Per event, in one transaction: each person's place in the network kept
     in `Invitee.reach_profile` (see `reach_profile`), then their data erased, their links revoked, the
-    waiting lists and the rankings (the poll's and the allocation's) deleted, and the texts of the
+    waiting lists, the rankings (the poll's and the allocation's) and the people of the allocation
+    reports deleted, and the texts of the
     evaluation (comments, themes) erased while its scores stay. Run daily (`netwerkdag forget`); running
     it twice changes nothing."""
     now = now or timezone.now()
@@ -118,6 +121,7 @@ def anonymise_past_events(*, now: datetime | None = None) -> int:
             )
             models.WaitingEntry.objects.filter(invitee__event=event).delete()
             models.Ranking.objects.filter(invitee__event=event).delete()
+            allocation.forget_in_reports(event.pk)
             models.Feedback.objects.filter(invitee__event=event).update(day_comment="", next_theme="")
             models.SessionFeedback.objects.filter(feedback__invitee__event=event).update(comment="")
             models.Event.objects.filter(pk=event.pk).update(anonymised_at=now)

@@ -47,15 +47,21 @@ def execute(
     return str(model._default_manager.values_list("status", flat=True).get(pk=run_id))
 
 
-def recover(model: type[Run], run_id: int, task: Enqueue, fail: Callable[[Run, str], None]) -> None:
+def recover(
+    model: type[Run],
+    run_id: int,
+    task: Enqueue,
+    fail: Callable[[Run, str], None],
+    message: str = "the worker running it stopped, {attempts} times",
+) -> None:
     """The worker doing run `run_id` stopped: queue it again (`task`), or, once it was started
-    MAX_ATTEMPTS times, fail it."""
+    MAX_ATTEMPTS times, fail it with `message` (`{attempts}` is the count)."""
     run = model._default_manager.filter(pk=run_id, status__in=ACTIVE).first()
     if run is None:
         return
     attempts = int(run.attempts)
     if attempts >= MAX_ATTEMPTS:
-        fail(run, f"the worker running it stopped, {attempts} times")
+        fail(run, message.format(attempts=attempts))
         return
     with transaction.atomic():
         if model._default_manager.filter(pk=run_id, status__in=ACTIVE).update(status=QUEUED):

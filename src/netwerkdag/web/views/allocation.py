@@ -155,6 +155,8 @@ def _read_moment(text: str, core: CoreEvent | None) -> datetime | None:
         parsed = datetime.strptime(text[:16], "%Y-%m-%dT%H:%M")
     except ValueError:
         raise allocation.Refused(N_("Give the date and time as 2023-02-03 17:00.")) from None
+    if not 2000 <= parsed.year <= 2999:  # the year 1 in a time zone east of UTC is no moment a database keeps
+        raise allocation.Refused(N_("Give the date and time as 2023-02-03 17:00."))
     return timezone.make_aware(parsed, dashboard.event_zone(core))
 
 

@@ -213,6 +213,7 @@ def _render(
             "by_allocation": allocation.before_allocation(event),
             "ranking": allocation.ranking_of(invitee) if allocation.before_allocation(event) else {},
             "ranking_deadline": allocation.deadline_text(event, core, lang),
+            "ranking_deadline_passed": allocation.deadline_passed(event),
             "poll_open": poll.is_open(event) and invitee.withdrawn_at is None,
         },
         status=status,

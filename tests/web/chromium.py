@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -21,3 +24,14 @@ def chromium_or_skip() -> tuple[str, ModuleType]:
             "Debian's chromium is not installed (make setup installs it as root)", allow_module_level=True
         )
     return executable, playwright_sync
+
+
+@contextmanager
+def launched(executable: str, playwright_sync: ModuleType) -> Iterator[Any]:
+    """Chromium started headless for a test module's browser fixture, and closed after it."""
+    with playwright_sync.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        try:
+            yield browser
+        finally:
+            browser.close()

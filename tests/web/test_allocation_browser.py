@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.web.chromium import chromium_or_skip
+from tests.web.chromium import chromium_or_skip, launched
 from tests.web.live import LiveServer, live_server
 from tests.web.smtp import Sink
 
@@ -70,10 +70,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with playwright_sync.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    with launched(CHROMIUM, playwright_sync) as instance:
         yield instance
-        instance.close()
 
 
 def _problems(page: Any, viewport: str) -> dict[str, list[str]]:

@@ -75,7 +75,7 @@ def test_rank_costs_and_seed_are_read_or_refused() -> None:
         allocation.read_seed("1234567890")
     with pytest.raises(allocation.Refused):
         allocation.read_seed("²")
-    choices = (allocation.Choice("a", ("a",), topic=False),)
+    choices = (allocation.Choice("a", ("a",)),)
     with pytest.raises(allocation.Refused, match="whole number"):
         allocation.read_ranks({"rank-a": "¹"}, choices)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.web.chromium import chromium_or_skip
+from tests.web.chromium import chromium_or_skip, launched
 from tests.web.live import LiveServer, live_server
 
 CHROMIUM, playwright_sync = chromium_or_skip()
@@ -33,10 +33,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServe
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with playwright_sync.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    with launched(CHROMIUM, playwright_sync) as instance:
         yield instance
-        instance.close()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from tests.web.chromium import chromium_or_skip
+from tests.web.chromium import chromium_or_skip, launched
 from tests.web.live import LiveServer, live_server
 from tests.web.smtp import Sink
 
@@ -78,10 +78,8 @@ def _path(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with playwright_sync.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    with launched(CHROMIUM, playwright_sync) as instance:
         yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from tests.web.chromium import chromium_or_skip
+from tests.web.chromium import chromium_or_skip, launched
 from tests.web.live import LiveServer, live_server
 
 CHROMIUM, playwright_sync = chromium_or_skip()
@@ -58,10 +58,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with playwright_sync.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    with launched(CHROMIUM, playwright_sync) as instance:
         yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")

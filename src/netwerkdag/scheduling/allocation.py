@@ -115,6 +115,34 @@ class Problem:
         return {o: tuple(people) for o, people in sorted(found.items())}
 
 
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """What a person is offered to rank: a topic held in more than one round (`id` is the topic's; any of
+    its `sessions` will do), or a single session (`id` is its own)."""
+
+    id: str
+    sessions: tuple[str, ...]
+
+    @property
+    def topic(self) -> bool:
+        return len(self.sessions) > 1
+
+
+def choices_of(offers: Sequence[Offer]) -> tuple[Choice, ...]:
+    """The choices the offers make, in their order (a topic at its first run): what the interest poll and
+    the web's ranking page show. `problem_of` reads these ids, and a run's own id or a single session's
+    topic as well."""
+    runs: dict[str, list[str]] = defaultdict(list)
+    for o in offers:
+        runs[o.topic].append(o.session)
+    found: dict[str, Choice] = {}
+    for o in offers:
+        sessions = runs[o.topic]
+        key = o.topic if len(sessions) > 1 else o.session
+        found.setdefault(key, Choice(key, tuple(sessions)))
+    return tuple(found.values())
+
+
 def offers_of(event: Event) -> tuple[Offer, ...]:
     """The sessions of the event's parallel rounds that take registrations, in programme order."""
     found = []
@@ -363,7 +391,9 @@ class Measure(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Stage:
-    """One stage of the objective as solved: its value, the solver's bound on it, whether it is proven."""
+    """One stage of the objective as solved: its value, the solver's bound on it, whether it is proven. A
+    stage that found nothing in the time left is kept with value and bound 0, not proven (the solution of
+    the stage before it stands)."""
 
     measure: Measure
     value: int

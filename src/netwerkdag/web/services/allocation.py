@@ -202,34 +202,12 @@ def deadline_text(event: models.Event, core: CoreEvent | None, lang: str) -> str
 # --- what people rank ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
-    """What a person may rank: a session of a parallel round, or a topic held in more than one round
-    (`id` is then the topic's; any of its `sessions` will do)."""
-
-    id: str
-    sessions: tuple[str, ...]
-    topic: bool
+Choice = alloc.Choice
 
 
 def choices_of(core: CoreEvent) -> tuple[Choice, ...]:
-    """The choices of the published programme, in programme order: a session of a parallel round, or,
-    for a topic with several runs, the topic once."""
-    by_topic: dict[str, list[str]] = defaultdict(list)
-    offers = alloc.offers_of(core)
-    for o in offers:
-        by_topic[o.topic].append(o.session)
-    found: list[Choice] = []
-    seen: set[str] = set()
-    for o in offers:
-        runs = by_topic[o.topic]
-        if len(runs) > 1:
-            if o.topic not in seen:
-                seen.add(o.topic)
-                found.append(Choice(o.topic, tuple(runs), True))
-        else:
-            found.append(Choice(o.session, (o.session,), False))
-    return tuple(found)
+    """The choices of the published programme, in programme order (`scheduling.allocation.choices_of`)."""
+    return alloc.choices_of(alloc.offers_of(core))
 
 
 def ranking_of(invitee: models.Invitee) -> dict[str, int]:

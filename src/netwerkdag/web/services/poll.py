@@ -42,7 +42,7 @@ from netwerkdag.core.event import Event as CoreEvent
 from netwerkdag.core.interests import WANTS, Interest, Interests, Reason
 from netwerkdag.core.problems import NetwerkdagError
 from netwerkdag.core.timegrid import Block, BlockKind
-from netwerkdag.scheduling.allocation import offers_of
+from netwerkdag.scheduling.allocation import choices_of, offers_of
 from netwerkdag.web import models
 from netwerkdag.web.i18n import N_, Refusal
 from netwerkdag.web.services.programme import draft_event, published_event
@@ -150,27 +150,21 @@ def poll_event(event: models.Event) -> CoreEvent | None:
 def options(core: CoreEvent) -> tuple[Option, ...]:
     """The choices of the poll, in programme order (by their first run)."""
     largest = max((r.capacity for r in core.rooms), default=0)
-    runs: dict[str, list[str]] = {}
-    seats: dict[str, int] = {}
-    rounds: dict[str, list[str]] = {}
-    for offer in offers_of(core):
-        runs.setdefault(offer.topic, []).append(offer.session)
-        rounds.setdefault(offer.topic, []).append(offer.round)
-        seats[offer.topic] = seats.get(offer.topic, 0) + (
-            offer.capacity if offer.capacity is not None else largest
-        )
+    offers = offers_of(core)
+    by_session = {o.session: o for o in offers}
     found = []
-    for choice, sessions in runs.items():
-        first = core.session(sessions[0])
+    for choice in choices_of(offers):
+        runs = [by_session[s] for s in choice.sessions]
+        first = core.session(choice.sessions[0])
         found.append(
             Option(
-                choice,
+                choice.id,
                 first.title,
                 first.subtitle,
                 first.description,
-                tuple(sessions),
-                tuple(rounds[choice]),
-                seats[choice],
+                choice.sessions,
+                tuple(o.round for o in runs),
+                sum(o.capacity if o.capacity is not None else largest for o in runs),
             )
         )
     return tuple(found)

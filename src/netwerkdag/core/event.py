@@ -10,6 +10,7 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from netwerkdag.core.network import Network, Pillar
+from netwerkdag.core.networking import NetworkingSpace
 from netwerkdag.core.sessions import Session
 from netwerkdag.core.timegrid import Block, Window
 from netwerkdag.core.venue import Room, Venue
@@ -61,6 +62,8 @@ class Event:
     availability: Mapping[str, tuple[Window, ...]] = field(default_factory=lambda: MappingProxyType({}))
     #: Room capacity must exceed expected attendance by this fraction (scheduler and checker).
     capacity_margin: float = DEFAULT_CAPACITY_MARGIN
+    #: Tables where people meet at set times (the networking room); none when the day has no such space.
+    networking: tuple[NetworkingSpace, ...] = ()
     _rooms: Mapping[str, Room] = field(init=False, repr=False, compare=False)
     _blocks: Mapping[str, Block] = field(init=False, repr=False, compare=False)
     _sessions: Mapping[str, Session] = field(init=False, repr=False, compare=False)
@@ -82,6 +85,12 @@ class Event:
 
     def session(self, id: str) -> Session:
         return self._sessions[id]
+
+    def networking_space(self, id: str) -> NetworkingSpace:
+        for space in self.networking:
+            if space.id == id:
+                return space
+        raise KeyError(id)
 
     def has_room(self, id: str) -> bool:
         return id in self._rooms

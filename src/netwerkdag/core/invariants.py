@@ -698,6 +698,36 @@ def _check_availability(event: Event, ids: _Ids) -> list[Problem]:
     return problems
 
 
+def _check_networking(event: Event, ids: _Ids, left_out: LeftOut) -> list[Problem]:
+    spaces = ("event", "networking")
+    problems = _duplicates((n.id for n in event.networking), spaces, "networking space", left_out)
+    for i, space in enumerate(event.networking):
+        problems += _duplicates((t.id for t in space.tables), (*spaces, i, "tables"), "table", left_out)
+        if space.room is not None and not ids.defines("room", space.room):
+            problems.append(_unknown("room", space.room, (*spaces, i, "room"), ids.rooms))
+        for j, w in enumerate(space.open):
+            if w.end - w.start < space.step:
+                problems.append(
+                    Problem(
+                        "window-too-short",
+                        f"networking space '{space.id}' opens {_hhmm(w.start)}-{_hhmm(w.end)}, shorter "
+                        f"than its step of {space.step_minutes} minutes",
+                        (*spaces, i, "open", j, "end"),
+                        "the end must be at least one step after the start",
+                    )
+                )
+            if event.start_date <= event.end_date and not _within_event(event, w.start.date()):
+                problems.append(
+                    Problem(
+                        "window-outside-event",
+                        f"networking space '{space.id}' opens on {w.start.date()}, {_outside(event)}",
+                        (*spaces, i, "open", j, "date"),
+                        "give the window a date within the event, or leave the date out for its first day",
+                    )
+                )
+    return problems
+
+
 def _skipped(what: str, moment: datetime, timezone: str, path: Path) -> Problem:
     first, after = skipped_span(moment)
     return Problem(
@@ -844,6 +874,7 @@ def check_event(
         problems += _plan_clashes(event, ids).problems()
     problems += _check_availability(event, ids)
     problems += _check_group_days(event, ids)
+    problems += _check_networking(event, ids, left_out)
     return _in_document(problems, left_out)
 
 

@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 
 from netwerkdag.core.event import Event, GroupDay
 from netwerkdag.core.network import Network, Organisation, Person, Pillar, ThemeGroup
+from netwerkdag.core.networking import NetworkingSpace, Table
 from netwerkdag.core.sessions import AudienceRule, Participant, Pin, Session, default_pin
 from netwerkdag.core.timegrid import Block, BlockKind, Window, session_span
 from netwerkdag.core.venue import Room, Venue
-from netwerkdag.files.schema import EventFileIn, EventIn, NetworkIn, SessionIn
+from netwerkdag.files.schema import EventFileIn, EventIn, NetworkIn, NetworkingIn, SessionIn
 
 
 def parse_time(value: str) -> time:
@@ -112,6 +113,21 @@ def _session(s: SessionIn, ev: EventIn, blocks: dict[str, Block], tz: ZoneInfo) 
     )
 
 
+def _networking(n: NetworkingIn, ev: EventIn, blocks: list[Block], tz: ZoneInfo) -> NetworkingSpace:
+    if isinstance(n.tables, int):
+        tables = tuple(Table(f"tafel-{i}", f"Tafel {i}", n.seats) for i in range(1, n.tables + 1))
+    else:
+        tables = tuple(Table(t.id, t.name or f"Tafel {i}", t.seats) for i, t in enumerate(n.tables, start=1))
+    if n.open:
+        open_ = tuple(
+            Window(_at(w.date or ev.date, w.start, tz), _at(w.date or ev.date, w.end, tz)) for w in n.open
+        )
+    else:
+        days = sorted({b.start.date() for b in blocks} | {ev.date})
+        open_ = tuple(session_span(blocks, day, tz) for day in days)
+    return NetworkingSpace(n.id, n.name, tables, open_, n.room, n.step, n.transfer)
+
+
 def build_event(doc: EventFileIn) -> Event:
     ev = doc.event
     tz = ZoneInfo(ev.timezone)
@@ -154,4 +170,5 @@ def build_event(doc: EventFileIn) -> Event:
             }
         ),
         capacity_margin=ev.scheduling.capacity_margin,
+        networking=tuple(_networking(n, ev, blocks, tz) for n in ev.networking),
     )

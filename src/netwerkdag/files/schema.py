@@ -379,6 +379,43 @@ class SchedulingIn(_Model):
     )
 
 
+class TableIn(_Model):
+    id: Id
+    name: Text | None = Field(None, description="How signs and programmes name it; default 'Tafel n'.")
+    seats: int = Field(gt=1, le=100, description="People the table holds.")
+
+
+class NetworkingIn(_Model):
+    """A networking space: tables where people meet at set times (a meeting asked for in the web app
+    or a requests file is placed at one of them)."""
+
+    id: Id
+    name: Text
+    room: Id | None = Field(None, description="The room the tables stand in, if it is one of the rooms.")
+    tables: int | list[TableIn] = Field(
+        description="The number of tables (each with `seats`), or the tables one by one."
+    )
+    seats: int = Field(4, gt=1, le=100, description="Seats per table when `tables` is a number.")
+    open: list[WindowIn] = Field(
+        [],
+        description="When the tables are open for meetings; default: from the first to the last session "
+        "block of each day.",
+    )
+    step: int = Field(15, ge=5, le=60, description="Meetings start every `step` minutes from an opening.")
+    transfer: int = Field(
+        5, ge=0, le=60, description="Minutes a person needs between a session and a meeting."
+    )
+
+    @model_validator(mode="after")
+    def _table_count(self) -> NetworkingIn:
+        count = self.tables if isinstance(self.tables, int) else len(self.tables)
+        if not 1 <= count <= 500:
+            raise PydanticCustomError(
+                "table_count", "a networking space has 1 to 500 tables, this one {count}", {"count": count}
+            )
+        return self
+
+
 class EventIn(_Model):
     slug: Id
     title: Text
@@ -397,6 +434,9 @@ class EventIn(_Model):
         {}, description="Person id -> windows they are there."
     )
     sessions: list[SessionIn] = []
+    networking: list[NetworkingIn] = Field(
+        [], description="Networking spaces: tables where people meet at set times."
+    )
     scheduling: SchedulingIn = SchedulingIn()
 
 

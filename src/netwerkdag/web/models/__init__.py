@@ -13,6 +13,17 @@ from netwerkdag.web.models.events import (
 )
 from netwerkdag.web.models.feedback import Feedback, SessionFeedback
 from netwerkdag.web.models.invitees import Attendance, Invitation, Invitee, Registration, WaitingEntry
+from netwerkdag.web.models.meetings import (
+    MAX_ASKED_PER_REQUEST,
+    MAX_OPEN_REQUESTS,
+    MEETING_MINUTES,
+    MeetingAnswer,
+    MeetingBlock,
+    MeetingPlacement,
+    MeetingRequest,
+    MeetingRun,
+    NetworkingConsent,
+)
 from netwerkdag.web.models.rankings import (
     MAX_CHOICES,
     AllocationRun,
@@ -24,7 +35,10 @@ from netwerkdag.web.models.rankings import (
 from netwerkdag.web.models.work import DailyRun, OutgoingMail, WorkerProcess
 
 __all__ = [
+    "MAX_ASKED_PER_REQUEST",
     "MAX_CHOICES",
+    "MAX_OPEN_REQUESTS",
+    "MEETING_MINUTES",
     "OPT_IN_SLOTS",
     "AllocationRun",
     "Attendance",
@@ -34,6 +48,12 @@ __all__ = [
     "Feedback",
     "Invitation",
     "Invitee",
+    "MeetingAnswer",
+    "MeetingBlock",
+    "MeetingPlacement",
+    "MeetingRequest",
+    "MeetingRun",
+    "NetworkingConsent",
     "Organiser",
     "OutgoingMail",
     "ProgrammeVersion",

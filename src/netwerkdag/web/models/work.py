@@ -51,6 +51,9 @@ class OutgoingMail(models.Model):
         CHANGED = "changed"
         REMINDER = "reminder"
         ORGANISER = "organiser"
+        MEETING_REQUEST = "meeting-request"
+        MEETING_ANSWER = "meeting-answer"
+        MEETING_PLACED = "meeting-placed"
 
     class Status(models.TextChoices):
         QUEUED = "queued"

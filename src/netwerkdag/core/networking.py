@@ -1,0 +1,63 @@
+"""The networking space of a day: tables where people meet one to one (or in a small group), and the times
+they are open. Meetings themselves (who asked whom, for how long) live with the placement in
+`netwerkdag.scheduling.meetings`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from netwerkdag.core.timegrid import Window
+
+#: The lengths of a meeting a person may ask for, in minutes.
+MEETING_MINUTES = (15, 30)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """One numbered table; `seats` is how many people it holds (a meeting of more does not fit)."""
+
+    id: str
+    name: str
+    seats: int
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkingSpace:
+    """Tables that are open for meetings at set times.
+
+    Meetings start on a grid of `step_minutes` from the start of each open window and end inside it; a
+    person needs `transfer_minutes` between a session and a meeting, before and after.
+    """
+
+    id: str
+    name: str
+    tables: tuple[Table, ...]
+    open: tuple[Window, ...]
+    room: str | None = None
+    step_minutes: int = 15
+    transfer_minutes: int = 5
+
+    @property
+    def step(self) -> timedelta:
+        return timedelta(minutes=self.step_minutes)
+
+    @property
+    def transfer(self) -> timedelta:
+        return timedelta(minutes=self.transfer_minutes)
+
+    def table(self, id: str) -> Table:
+        for table in self.tables:
+            if table.id == id:
+                return table
+        raise KeyError(id)
+
+    def starts(self, minutes: int) -> Iterator[datetime]:
+        """Every start on the grid at which a meeting of `minutes` fits inside an open window, in order."""
+        length = timedelta(minutes=minutes)
+        for window in sorted(self.open, key=lambda w: w.start):
+            start = window.start
+            while start + length <= window.end:
+                yield start
+                start += self.step

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from netwerkdag.cli import allocation, documents, planning, reach, web  # noqa: F401 - they register their commands
+from netwerkdag.cli import allocation, documents, meetings, planning, reach, web  # noqa: F401 - they register their commands
 from netwerkdag.cli.common import app, visible
 
 __all__ = ["app", "main", "visible"]

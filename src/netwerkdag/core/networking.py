@@ -1,6 +1,6 @@
 """The networking space of a day: tables where people meet one to one (or in a small group), and the times
-they are open. Meetings themselves (who asked whom, for how long) live with the placement in
-`netwerkdag.scheduling.meetings`."""
+they are open; the meetings people ask for, where they are placed, and when people are busy in sessions.
+Placing them is `netwerkdag.scheduling.meetings`."""
 
 from __future__ import annotations
 
@@ -61,3 +61,32 @@ class NetworkingSpace:
             while start + length <= window.end:
                 yield start
                 start += self.step
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """A meeting to place: its people (the one who asked first), its length, and when it was asked
+    (`order`: lower is earlier)."""
+
+    id: str
+    people: tuple[str, ...]
+    minutes: int
+    order: int = 0
+    subject: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    meeting: str
+    table: str
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Busy:
+    """A person is in a session (`what`, its id) from `start` to `end`."""
+
+    start: datetime
+    end: datetime
+    what: str

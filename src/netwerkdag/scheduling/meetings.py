@@ -41,41 +41,26 @@ from typing import Any, ClassVar, Protocol
 from ortools.sat.python import cp_model
 
 from netwerkdag.core.event import Event
-from netwerkdag.core.networking import NetworkingSpace, Table
+from netwerkdag.core.networking import Busy, Meeting, NetworkingSpace, Placement, Table
 from netwerkdag.core.sessions import PRESENT_ROLES
 from netwerkdag.core.timegrid import Window
 
+__all__ = [
+    "Broken",
+    "Busy",
+    "Meeting",
+    "MeetingProblem",
+    "Placement",
+    "Result",
+    "Status",
+    "Unplaced",
+    "check",
+    "problem_of",
+    "solve",
+]
+
 #: Above this many terms the linear covers are left out (the no-overlaps alone keep the rules).
 COVER_TERMS = 400_000
-
-
-@dataclass(frozen=True, slots=True)
-class Meeting:
-    """A meeting to place: its people (the one who asked first), its length, and when it was asked
-    (`order`: lower is earlier)."""
-
-    id: str
-    people: tuple[str, ...]
-    minutes: int
-    order: int = 0
-    subject: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Placement:
-    meeting: str
-    table: str
-    start: datetime
-    end: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Busy:
-    """A person is in a session (`what`, its id) from `start` to `end`."""
-
-    start: datetime
-    end: datetime
-    what: str
 
 
 @dataclass(frozen=True)
@@ -883,9 +868,15 @@ def _seat(
     status = solver.solve(cp)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         seated = {m: next(t for t in tables if solver.value(y[(m, t)])) for m in order}
-        value = round(solver.objective_value) % weight if moved else round(solver.objective_value)
-        bound = round(solver.best_objective_bound) if not moved else 0
-        proven = status == cp_model.OPTIMAL
+        value = _pairs(problem, seated)
+        # Everyone with several meetings sits at one table at least: a bound the solver may not reach.
+        bound = max(
+            len([p for p, ms in meetings_of.items() if len(ms) > 1]),
+            0 if moved else round(solver.best_objective_bound),
+        )
+        proven = status == cp_model.OPTIMAL or (
+            value == bound and all(seated[m] == t for m, t in announced.items())
+        )
     else:
         seated = greedy
         value, bound, proven = _pairs(problem, greedy), 0, False

@@ -84,3 +84,21 @@ def test_no_tables_is_refused() -> None:
     found = codes("  networking:\n    - {id: hal, name: Hal, tables: 0}\n")
     assert found
     assert found[0][1].startswith("event.networking[0]")
+
+
+def test_dumping_keeps_the_tables() -> None:
+    from netwerkdag.files.dump import dump_event
+
+    event = event_from_source(
+        parse_yaml(
+            with_networking(
+                "  networking:\n"
+                "    - {id: hal, name: Hal, tables: 2, seats: 3, transfer: 0}\n"
+                "    - {id: tuin, name: Tuin, tables: [{id: bank, seats: 2}], step: 30}\n"
+            ),
+            "e.yaml",
+        )
+    )
+    again = event_from_source(parse_yaml(dump_event(event), "again.yaml"))
+    assert again.networking == event.networking
+    assert again.networking[0].transfer_minutes == 0

@@ -13,8 +13,9 @@ import yaml
 
 from netwerkdag.core.event import DEFAULT_CAPACITY_MARGIN, Event
 from netwerkdag.core.network import Network, OrganisationKind
+from netwerkdag.core.networking import NetworkingSpace
 from netwerkdag.core.sessions import AudienceRule, Pin, Session, default_pin
-from netwerkdag.core.timegrid import Block, BlockKind, session_span
+from netwerkdag.core.timegrid import Block, BlockKind, Window, session_span
 
 
 def _hhmm(moment: datetime) -> str:
@@ -142,6 +143,41 @@ def _session(event: Event, s: Session) -> dict[str, Any]:
     return data
 
 
+def _window(event: Event, w: Window) -> dict[str, Any]:
+    return _compact(
+        {
+            "start": _hhmm(w.start),
+            "end": _hhmm(w.end),
+            "date": w.start.date().isoformat() if w.start.date() != event.start_date else None,
+        }
+    )
+
+
+def _networking(event: Event, space: NetworkingSpace) -> dict[str, Any]:
+    seats = {t.seats for t in space.tables}
+    numbered = len(seats) == 1 and all(
+        (t.id, t.name) == (f"tafel-{i}", f"Tafel {i}") for i, t in enumerate(space.tables, start=1)
+    )
+    tables: int | list[dict[str, Any]] = (
+        len(space.tables)
+        if numbered
+        else [{"id": t.id, "name": t.name, "seats": t.seats} for t in space.tables]
+    )
+    data = _compact(
+        {
+            "id": space.id,
+            "name": space.name,
+            "room": space.room,
+            "tables": tables,
+            "seats": seats.pop() if numbered else None,
+            "open": [_window(event, w) for w in space.open],
+            "step": space.step_minutes,
+        }
+    )
+    data["transfer"] = space.transfer_minutes  # after _compact, which would drop a 0
+    return data
+
+
 def event_to_data(event: Event) -> dict[str, Any]:
     """The event as plain data in the file format."""
     ev = _compact(
@@ -212,6 +248,8 @@ def event_to_data(event: Event) -> dict[str, Any]:
             for person, windows in event.availability.items()
         }
     ev["sessions"] = [_session(event, s) for s in event.sessions]
+    if event.networking:
+        ev["networking"] = [_networking(event, n) for n in event.networking]
     if event.capacity_margin != DEFAULT_CAPACITY_MARGIN:
         ev["scheduling"] = {"capacity_margin": event.capacity_margin}
     return {"network": network_to_data(event.network), "event": ev}

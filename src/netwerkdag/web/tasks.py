@@ -36,6 +36,13 @@ def run_allocation(run_id: int) -> str:
     return allocation.execute(run_id)
 
 
+@task(queue_name="scheduling")
+def run_meetings(run_id: int) -> str:
+    from netwerkdag.web.services import meetings
+
+    return meetings.execute(run_id)
+
+
 @task(queue_name="default")
 def daily_job(job: str) -> str:
     from netwerkdag.web.services import daily
@@ -56,5 +63,9 @@ def recover(task_path: str, args: list[Any]) -> None:
         from netwerkdag.web.services import allocation
 
         allocation.recover(int(args[0]))
+    elif task_path == run_meetings.module_path:
+        from netwerkdag.web.services import meetings
+
+        meetings.recover(int(args[0]))
     elif task_path == daily_job.module_path:
         daily_job.enqueue(str(args[0]))

@@ -10,6 +10,8 @@ from netwerkdag.web.views import (
     accounts,
     allocation,
     invitee,
+    meetings,
+    networking,
     new_day,
     organiser,
     people,
@@ -50,6 +52,12 @@ organiser_urls = [
     path("<slug:slug>/peiling.csv", poll.organiser_poll_export, name="organiser-poll-export"),
     path("<slug:slug>/toewijzing/", allocation.organiser_allocation, name="organiser-allocation"),
     path("<slug:slug>/toewijzing.csv", allocation.organiser_allocation_csv, name="organiser-allocation-csv"),
+    path("<slug:slug>/netwerktafels/", meetings.organiser_meetings, name="organiser-meetings"),
+    path(
+        "<slug:slug>/netwerktafels/afdrukken/",
+        meetings.organiser_meetings_print,
+        name="organiser-meetings-print",
+    ),
     path("<slug:slug>/schedule/", planning.schedule_start, name="organiser-schedule"),
     path("<slug:slug>/schedule/<int:run_id>/", planning.schedule_run, name="organiser-schedule-run"),
     path(
@@ -72,6 +80,10 @@ invitee_urls = [
     path("afmelden/", invitee.invitee_withdraw, name="invitee-withdraw"),
     path("voorkeuren/", allocation.invitee_ranking, name="invitee-ranking"),
     path("peiling/", poll.invitee_poll, name="invitee-poll"),
+    path("netwerken/", networking.directory, name="invitee-networking"),
+    path("netwerken/toestemming/", networking.consent, name="invitee-networking-consent"),
+    path("netwerken/verzoek/", networking.ask, name="invitee-networking-ask"),
+    path("afspraken/", networking.meetings, name="invitee-meetings"),
 ]
 
 web_urls = [

@@ -49,6 +49,9 @@ KIND_NAMES = {
     Kind.CHANGED: N_("The programme changed"),
     Kind.REMINDER: N_("Reminder"),
     Kind.ORGANISER: N_("Organiser account"),
+    Kind.MEETING_PLACED: N_("A table and a time for a meeting"),
+    Kind.MEETING_REQUEST: N_("Meeting request"),
+    Kind.MEETING_ANSWER: N_("Answer to a meeting request"),
 }
 #: Seconds before the second attempt; each later one waits four times longer (30 s, 2 min, 8 min, ...).
 FIRST_RETRY_S = 30
@@ -343,12 +346,77 @@ def _changed(mail: models.OutgoingMail, invitee: models.Invitee) -> Composed:
     return Composed(_message(mail, invitee.email, subject, "changed", context))
 
 
+def _one_line(text: str) -> str:
+    """A name as a mail's subject may hold it (no line breaks)."""
+    return " ".join(text.split())
+
+
+def _meeting_request(mail: models.OutgoingMail, invitee: models.Invitee) -> Composed:
+    """Someone asks the person for a meeting in the networking room (services/networking.py)."""
+    request = (
+        models.MeetingRequest.objects.select_related("requester")
+        .filter(pk=mail.context.get("request"), event_id=invitee.event_id)
+        .first()
+    )
+    if request is None or request.cancelled_at is not None:
+        raise NothingToSend("the meeting request was called off")
+    answers = list(request.answers.select_related("invitee").order_by("pk"))
+    mine = next((a for a in answers if a.invitee_id == invitee.pk), None)
+    if mine is None:
+        raise NothingToSend("the person is no longer asked")
+    if mine.answer != models.MeetingAnswer.Answer.PENDING:
+        raise NothingToSend("the person answered before the mail went out")
+    others = [a.invitee.name for a in answers if a.invitee_id != invitee.pk]
+    subject = i18n.gettext("A meeting request from %(name)s", name=_one_line(request.requester.name))
+    context = {"invitee": invitee, "event": invitee.event, "request": request, "others": others}
+    return Composed(_message(mail, invitee.email, subject, "meeting_request", context))
+
+
+def _meeting_answer(mail: models.OutgoingMail, invitee: models.Invitee) -> Composed:
+    """Someone the person asked for a meeting answered (the answer as it was given)."""
+    request = models.MeetingRequest.objects.filter(pk=mail.context.get("request"), requester=invitee).first()
+    answerer = models.Invitee.objects.filter(
+        pk=mail.context.get("answerer"), event_id=invitee.event_id, anonymised_at__isnull=True
+    ).first()
+    if request is None or answerer is None:
+        raise NothingToSend("the meeting request or the person who answered is gone")
+    accepted = mail.context.get("answer") == models.MeetingAnswer.Answer.ACCEPTED
+    name = _one_line(answerer.name)
+    if accepted:
+        subject = i18n.gettext("%(name)s accepts your meeting request", name=name)
+    else:
+        subject = i18n.gettext("%(name)s declines your meeting request", name=name)
+    context = {"invitee": invitee, "event": invitee.event, "request": request, "answerer": answerer}
+    context["accepted"] = accepted
+    return Composed(_message(mail, invitee.email, subject, "meeting_answer", context))
+
+
+def _meeting_placed(mail: models.OutgoingMail, invitee: models.Invitee) -> Composed:
+    """A meeting of the person has a table and a time, moved, or can no longer be placed
+    (services/meetings.py); the mail's context holds the placement it tells of."""
+    from netwerkdag.web.services import meetings
+
+    context = meetings.mail_context(mail, invitee, i18n.current())
+    if context is None:
+        raise NothingToSend("the meeting request is gone")
+    if context["change"] == meetings.UNPLACED:
+        subject = i18n.gettext("Your meeting can no longer take place: %(title)s", title=invitee.event.title)
+    elif context["change"] == meetings.MOVED:
+        subject = i18n.gettext("Your meeting has moved: %(title)s", title=invitee.event.title)
+    else:
+        subject = i18n.gettext("A table and a time for your meeting: %(title)s", title=invitee.event.title)
+    return Composed(_message(mail, invitee.email, subject, "meeting_placed", context))
+
+
 _INVITEE_MAILS: dict[str, Callable[[models.OutgoingMail, models.Invitee], Composed]] = {
     Kind.INVITATION: _invitation,
     Kind.CONFIRMATION: _confirmation,
     Kind.REMINDER: _reminder,
     Kind.PROMOTED: _promoted,
     Kind.CHANGED: _changed,
+    Kind.MEETING_PLACED: _meeting_placed,
+    Kind.MEETING_REQUEST: _meeting_request,
+    Kind.MEETING_ANSWER: _meeting_answer,
 }
 
 

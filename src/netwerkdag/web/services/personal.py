@@ -25,6 +25,8 @@ from netwerkdag.publish.ical import ical
 from netwerkdag.publish.labels import session_times
 from netwerkdag.publish.pdf import accessible_pdf
 from netwerkdag.web import models
+from netwerkdag.web.services import meetings
+from netwerkdag.web.services.networking import personal_networking
 from netwerkdag.web.services.programme import offerings
 
 #: Kinds that are for everyone on the day, unless they are a choice (the opening, the walk-in).
@@ -96,12 +98,26 @@ def personal_programme(core: CoreEvent, invitee: models.Invitee, lang: str) -> P
                 chosen,
             )
         )
+    # The person's placed meetings at the tables of the networking room (services/meetings.py).
+    for meeting in meetings.meeting_lines(core, invitee, lang):
+        lines.append(
+            Line(
+                f"meeting-{meeting.request}",
+                meeting.start,
+                meeting.time,
+                meeting.title(lang),
+                meeting.place,
+                True,
+            )
+        )
+    lines.sort(key=lambda line: line.start)
     return PersonalProgramme(format_day(core.start_date, lang), tuple(lines))
 
 
 def personal_ical(core: CoreEvent, invitee: models.Invitee, lang: str) -> bytes:
     sessions = tuple(s for s, _ in personal_sessions(core, invitee))
-    return ical(dataclasses.replace(core, sessions=sessions), lang=lang)
+    calendar = ical(dataclasses.replace(core, sessions=sessions), lang=lang)
+    return meetings.with_meetings(calendar, core, meetings.meeting_lines(core, invitee, lang), lang)
 
 
 def personal_pdf(core: CoreEvent, invitee: models.Invitee, lang: str) -> bytes:
@@ -179,4 +195,6 @@ def personal_data(invitee: models.Invitee) -> dict[str, Any]:
         }
         for ranking in models.Ranking.objects.filter(invitee=invitee).order_by("purpose")
     ]
+    # The networking room: consent to the directory, blocks, requests made and answers given.
+    data["networking"] = personal_networking(invitee)
     return data

@@ -18,7 +18,7 @@ from django.utils import timezone
 from netwerkdag.core.event import Event as CoreEvent
 from netwerkdag.core.problems import NetwerkdagError
 from netwerkdag.web import models
-from netwerkdag.web.services import allocation, invitations, programme, registration
+from netwerkdag.web.services import allocation, invitations, networking, programme, registration
 
 ERASED = {
     "person_id": "",
@@ -34,12 +34,13 @@ ERASED = {
 def withdraw(invitee: models.Invitee) -> None:
     """The person leaves: seats given back (and offered to those waiting), links revoked, their evaluation
     of the day and their rankings (the poll's and the allocation's) deleted, their line in an allocation's
-    report too, data erased."""
+    report too, their part in the networking room (consent, blocks, requests, answers), data erased."""
     now = timezone.now()
     with transaction.atomic():
         models.WaitingEntry.objects.filter(invitee=invitee).delete()
         models.Feedback.objects.filter(invitee=invitee).delete()
         models.Ranking.objects.filter(invitee=invitee).delete()
+        networking.forget_person(invitee)
         allocation.forget_in_reports(invitee.event_id, [allocation.person_key(invitee.pk, invitee.person_id)])
         if registration.is_open(invitee.event):
             for held in models.Registration.objects.filter(invitee=invitee).order_by("seats_id"):
@@ -121,6 +122,7 @@ def anonymise_past_events(*, now: datetime | None = None) -> int:
             )
             models.WaitingEntry.objects.filter(invitee__event=event).delete()
             models.Ranking.objects.filter(invitee__event=event).delete()
+            networking.forget_event(event)
             allocation.forget_in_reports(event.pk)
             models.Feedback.objects.filter(invitee__event=event).update(day_comment="", next_theme="")
             models.SessionFeedback.objects.filter(feedback__invitee__event=event).update(comment="")

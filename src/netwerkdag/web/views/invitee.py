@@ -215,6 +215,8 @@ def _render(
             "ranking_deadline": allocation.deadline_text(event, core, lang),
             "ranking_deadline_passed": allocation.deadline_passed(event),
             "poll_open": poll.is_open(event) and invitee.withdrawn_at is None,
+            # The networking room: the directory and the meetings, when the day has tables.
+            "networking": bool(core.networking) and invitee.withdrawn_at is None,
         },
         status=status,
     )

@@ -940,6 +940,8 @@ def _seat(
         proven = status == cp_model.OPTIMAL or (
             value == bound and all(seated[m] == t for m, t in announced.items())
         )
+        if proven:  # with announced tables the solver's objective weighs them too: its bound is not ours
+            bound = value
     else:
         seated = greedy
         value, bound, proven = _pairs(problem, greedy), 0, False

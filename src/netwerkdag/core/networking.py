@@ -54,13 +54,16 @@ class NetworkingSpace:
         raise KeyError(id)
 
     def starts(self, minutes: int) -> Iterator[datetime]:
-        """Every start on the grid at which a meeting of `minutes` fits inside an open window, in order."""
+        """Every start on the grid at which a meeting of `minutes` fits inside an open window, in order,
+        each once (windows may overlap)."""
         length = timedelta(minutes=minutes)
-        for window in sorted(self.open, key=lambda w: w.start):
+        found = set()
+        for window in self.open:
             start = window.start
             while start + length <= window.end:
-                yield start
+                found.add(start)
                 start += self.step
+        yield from sorted(found)
 
 
 @dataclass(frozen=True, slots=True)

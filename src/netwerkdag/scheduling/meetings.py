@@ -34,7 +34,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol
 
@@ -59,6 +59,8 @@ __all__ = [
     "solve",
 ]
 
+#: Meetings x tables up to which a re-placement keeps the tables in the model (`_Model.pooled`).
+SMALL_RE_PLACEMENT = 2_000
 #: Above this many terms the linear covers are left out (the no-overlaps alone keep the rules).
 COVER_TERMS = 400_000
 
@@ -99,6 +101,9 @@ def problem_of(
         chosen = event.networking[0]
     else:
         chosen = event.networking_space(space)
+    for m in meetings:
+        if len(set(m.people)) != len(m.people):
+            raise ValueError(f"meeting '{m.id}' names a person twice")
     people = {p for m in meetings for p in m.people}
     busy: dict[str, set[Busy]] = defaultdict(set)
     for person, sessions in registrations.items():
@@ -162,7 +167,9 @@ class _Model:
         self.table_intervals: dict[tuple[str, str], cp_model.IntervalVar] = {}
 
     def minute(self, moment: datetime) -> int:
-        return int((moment - self.origin).total_seconds() // 60)
+        """Minutes from the origin, in real time (UTC): wall-clock subtraction in one zone would lose or
+        gain the hour of a summer-time change, and a moment may come in another zone (the database's UTC)."""
+        return int((moment.astimezone(UTC) - self.origin.astimezone(UTC)).total_seconds() // 60)
 
     def keep_starts(self, meeting: Meeting, allowed: Callable[[datetime], bool]) -> None:
         self.starts[meeting.id] = [s for s in self.starts[meeting.id] if allowed(s)]
@@ -174,13 +181,26 @@ class _Model:
         return bool(self.starts[meeting.id]) and bool(self.tables[meeting.id])
 
     @property
-    def pooled(self) -> bool:
+    def alike(self) -> bool:
         """Whether every table seats every meeting that can be placed. Then which table a meeting gets does
         not matter for the rules: at most as many meetings at once as there are tables is enough (meetings
         are intervals: as many overlapping at the busiest moment as tables can always be given one table
-        each, in order of start), and the tables are given after the times (`_seat`)."""
+        each, in order of start)."""
         every = len(self.problem.space.tables)
         return all(len(self.tables[m.id]) == every for m in self.problem.meetings if self.placeable(m))
+
+    @property
+    def pooled(self) -> bool:
+        """Whether the tables are given after the times (`_seat`): when they are `alike`, except on a
+        small re-placement. Times that fit the tables can still force an announced meeting off its table
+        (another time would have kept it), which only a model with the tables sees; on a large day that
+        model is too slow (the G40 benchmark day: no plan in 10 s), so its tables come after the times,
+        the stage `kept` keeps announced times, and a table move it could not see leaves it unproven."""
+        if not self.alike:
+            return False
+        announced = sum(1 for m in self.problem.announced if self.starts.get(m))
+        size = sum(1 for m in self.problem.meetings if self.placeable(m)) * len(self.problem.space.tables)
+        return not announced or size > SMALL_RE_PLACEMENT
 
     def build_variables(self) -> None:
         """The variables: per meeting whether it is placed, its start and its interval; per meeting and
@@ -189,7 +209,7 @@ class _Model:
         cp = self.cp
         pooled = self.pooled
         placeable = [m for m in self.problem.meetings if self.placeable(m)]
-        self.indexed = pooled and self.cover_terms(m.id for m in placeable) <= COVER_TERMS
+        self.indexed = self.alike and self.cover_terms(m.id for m in placeable) <= COVER_TERMS
         for m in placeable:
             # The start Booleans first: CP-SAT's default search branches on variables in the order they
             # are made, and on these it proves stage 1 fastest (Haarlem with 600 random requests: 4 s
@@ -256,7 +276,8 @@ class _Model:
         found = {}
         for m, placed in self.placed.items():
             if value(placed):
-                found[m] = self.origin + timedelta(minutes=value(self.start[m]))
+                at = {self.minute(s): s for s in self.starts[m]}
+                found[m] = at[value(self.start[m])]
         return found
 
     def covering(self, meeting_ids: Iterable[str]) -> dict[datetime, list[cp_model.IntVar]]:
@@ -469,20 +490,24 @@ class TableCapacity(_OnePlacement):
     def post(self, problem: MeetingProblem, model: _Model) -> None:
         cp = model.cp
         tables = problem.space.tables
-        if model.pooled:
-            # Exactly the rule when every table seats every meeting (`_Model.pooled`).
-            if model.indexed:
-                for terms in model.covering(model.placed).values():
-                    if len(terms) > len(tables):
-                        cp.add(sum(terms) <= len(tables))
-            else:
-                intervals = list(model.intervals.values())
+        if model.indexed:
+            # Exactly the rule when every table seats every meeting (`_Model.alike`), and with table
+            # variables too (a re-placement) the bound that proves the first stage.
+            for terms in model.covering(model.placed).values():
+                if len(terms) > len(tables):
+                    cp.add(sum(terms) <= len(tables))
+        elif model.alike:
+            intervals = list(model.intervals.values())
+            if len(intervals) > len(tables):
                 cp.add_cumulative(intervals, [1] * len(intervals), len(tables))
+        if model.pooled:
             return
         for t in tables:
             intervals = [iv for (m, table), iv in model.table_intervals.items() if table == t.id]
             if len(intervals) > 1:
                 cp.add_no_overlap(intervals)
+        if model.alike:
+            return
         # Implied by the no-overlaps, and a help to the search: at any moment, the meetings that need at
         # least k seats are at most the tables with k seats or more (for every k that a meeting needs).
         for needed in sorted({len(m.people) for m in problem.meetings}):
@@ -593,10 +618,11 @@ class Stage:
 
 @dataclass(frozen=True, slots=True)
 class Unplaced:
-    """A meeting without a table and time, and why: ``no-table`` (no table seats them all),
-    ``no-common-time`` (no start where everyone is free and there), ``taken`` (there are such starts, but
-    tables or people are taken by other meetings then). `busy`: (person, start, end, what) that stand in
-    the way: a session id, ``unavailable`` (outside their availability), or ``meeting <id>``."""
+    """A meeting without a table and time, and why: ``no-table`` (no table seats them all), ``too-long``
+    (no opening of the tables is as long as the meeting), ``no-common-time`` (no start where everyone is
+    free and there), ``taken`` (there are such starts, but tables or people are taken by other meetings
+    then). `busy`: (person, start, end, what) that stand in the way: a session id, ``unavailable``
+    (outside their availability), or ``meeting <id>``."""
 
     meeting: str
     reason: str
@@ -607,6 +633,8 @@ class Unplaced:
         more = f" and {len(self.busy) - 12} more" if len(self.busy) > 12 else ""
         if self.reason == "no-table":
             return f"meeting {self.meeting}: no table seats all its people"
+        if self.reason == "too-long":
+            return f"meeting {self.meeting}: no opening of the tables is as long as the meeting"
         if self.reason == "no-common-time":
             return (
                 f"meeting {self.meeting}: its people are never free together while the tables are open "
@@ -825,10 +853,19 @@ def solve(problem: MeetingProblem, *, time_limit: float = 10.0, workers: int = 2
     wall = time.perf_counter() - started
     first = stages.stages[0] if stages.stages else None
     count = len(plan)
-    bound = _count_bound(problem, model, first, count, weight, len(announced))
+    # Nothing found in time: nothing is known of the most that can be placed beyond the meetings there are.
+    bound = len(placed)
+    if values is not None:
+        bound = _count_bound(problem, model, first, count, weight, len(announced))
     at = {p.meeting: p for p in plan}
     moved = sum(1 for m, p in problem.announced.items() if at.get(m) != p)
     unplaced = tuple(_why(problem, model, m, plan) for m in problem.meetings if m.id not in at)
+    if model.pooled and announced:
+        # The stage kept announced times; a table the seating could not keep is a move it did not see.
+        where_told = sum(1 for m, p in announced.items() if at.get(m) == p)
+        for i, stage in enumerate(stages.stages):
+            if stage.measure is Measure.KEPT and where_told < stage.value:
+                stages.stages[i] = Stage(Measure.KEPT, where_told, stage.bound, False, stage.wall_s)
     proven = bool(stages.stages) and all(s.proven for s in stages.stages)
     status = Status.UNKNOWN if values is None else Status.OPTIMAL if proven else Status.FEASIBLE
     return Result(status, plan, unplaced, count, bound, moved, wall, tuple(stages.stages))
@@ -981,6 +1018,8 @@ def _why(problem: MeetingProblem, model: _Model, meeting: Meeting, plan: Sequenc
     if not model.tables[meeting.id]:
         return Unplaced(meeting.id, "no-table")
     space = problem.space
+    if next(space.starts(meeting.minutes), None) is None:
+        return Unplaced(meeting.id, "too-long")
     opening = list(space.open)
     if not model.starts[meeting.id]:
         found: list[tuple[str, datetime, datetime, str]] = []

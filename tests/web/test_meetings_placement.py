@@ -229,7 +229,7 @@ def test_the_problem_holds_registrations_parts_and_what_was_announced(
     tables: models.Event, make_invitee: MakeInvitee
 ) -> None:
     """People by their person id in the network (busy in the sessions they have a part in), else
-    invitee-<pk>; announced placements passed to the solver, so that it moves as few as it can."""
+    invitee:<pk>; announced placements passed to the solver, so that it moves as few as it can."""
     karin, _ = make_invitee(name="Karin Schrederhof", person_id="karin-schrederhof", attending="yes")
     gone, _ = make_invitee(name="Weg", attending="yes")
     no, _ = make_invitee(name="Nee", attending="no")
@@ -245,9 +245,9 @@ def test_the_problem_holds_registrations_parts_and_what_was_announced(
     assert space is not None
     built = meetings.build(tables, core, space)
     assert [m.id for m in built.problem.meetings] == [str(first.pk)]  # nobody left to meet in the others
-    assert built.problem.meetings[0].people == ("karin-schrederhof", f"invitee-{x.pk}")
+    assert built.problem.meetings[0].people == ("karin-schrederhof", f"invitee:{x.pk}")
     assert {b.what for b in built.problem.busy["karin-schrederhof"]} == {"thema-woningmarkt"}  # she chairs
-    assert {b.what for b in built.problem.busy[f"invitee-{x.pk}"]} == {"thema-sterke-keten"}
+    assert {b.what for b in built.problem.busy[f"invitee:{x.pk}"]} == {"thema-sterke-keten"}
     assert built.problem.announced == {}
     place(tables)
     built = meetings.build(tables, core, space)
@@ -529,3 +529,157 @@ def test_a_run_whose_worker_stopped_is_started_again_once(tables: models.Event) 
     run.refresh_from_db()
     assert run.status == "failed"
     assert run.message == "stopped"
+
+
+# --- after the review --------------------------------------------------------------------------------------
+
+
+def test_a_person_id_that_reads_like_an_invitee_is_someone_else(
+    tables: models.Event, make_invitee: MakeInvitee
+) -> None:
+    """A person id may be "invitee-5" (lowercase letters, digits, hyphens): it is not invitee 5."""
+    x = people(make_invitee, 1)[0]
+    y, _ = make_invitee(name="Yvonne Netwerk", person_id=f"invitee-{x.pk}", attending="yes")
+    ask(x, [y])
+    core = programme.published_event(tables)
+    assert core is not None
+    space = meetings.space_of(core)
+    assert space is not None
+    built = meetings.build(tables, core, space)
+    [meeting] = built.problem.meetings
+    assert meeting.people == (f"invitee:{x.pk}", f"invitee-{x.pk}")
+    by_key = meetings.names_by_key(tables)
+    assert by_key[f"invitee:{x.pk}"] == "Deelnemer A"
+    assert by_key[f"invitee-{x.pk}"] == "Yvonne Netwerk"
+    run = place(tables)
+    assert run.status == "done", run.message
+    assert run.report["placed"] == 1
+
+
+def test_answers_before_the_first_placement_queue_nothing(
+    tables: models.Event, make_invitee: MakeInvitee, organiser: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = people(make_invitee, 2)
+    ask(a, [b])
+    assert meetings.queue_placement(tables) is None
+    assert not models.MeetingRun.objects.exists()
+    # A run that failed is no placement either.
+    failing = models.MeetingRun.objects.create(event=tables, status="failed", message="unknown")
+    assert meetings.queue_placement(tables) is None
+    assert list(models.MeetingRun.objects.all()) == [failing]
+    page = organiser.get(PAGE).content.decode()
+    assert "Na de eerste plaatsing worden wijzigingen vanzelf geplaatst" in page
+    english = organiser.get(PAGE + "?lang=en").content.decode()
+    assert "After the first placement, changes are placed automatically" in english
+    # Once the organiser placed, a change queues a run, one at a time.
+    assert place(tables).status == "done"
+    queued = meetings.queue_placement(tables)
+    assert queued is not None
+    assert queued.status == "queued"
+    assert meetings.queue_placement(tables) is None
+    run_tasks()
+    queued.refresh_from_db()
+    assert queued.status == "done"
+
+
+def test_the_problem_reads_who_comes_once(
+    tables: models.Event, make_invitee: MakeInvitee, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone withdraws while the problem is built: the meetings and their keys agree all the same."""
+    a, b = people(make_invitee, 2)
+    request = ask(a, [b])
+    real_coming = meetings._coming
+    calls: list[int] = []
+
+    def coming_then_withdraw(event: models.Event) -> dict[int, str]:
+        found = real_coming(event)
+        calls.append(1)
+        models.Invitee.objects.filter(pk=b.pk).update(withdrawn_at=timezone.now())
+        return found
+
+    monkeypatch.setattr(meetings, "_coming", coming_then_withdraw)
+    core = programme.published_event(tables)
+    assert core is not None
+    space = meetings.space_of(core)
+    assert space is not None
+    built = meetings.build(tables, core, space)
+    assert len(calls) == 1
+    assert [m.id for m in built.problem.meetings] == [str(request.pk)]
+    assert built.problem.meetings[0].people == (f"invitee:{a.pk}", f"invitee:{b.pk}")
+
+
+def test_a_cancelled_meeting_that_was_announced_tells_who_was_told(
+    tables: models.Event, make_invitee: MakeInvitee
+) -> None:
+    a, b, c, d = people(make_invitee, 4)
+    request = ask(a, [b, c], subject="Groen in de wijk")
+    place(tables)
+    assert request.pk in placements(tables)
+    before = placements(tables)[request.pk]
+    # D is asked later and never answers; C withdraws; then A calls the request off.
+    models.MeetingAnswer.objects.create(request=request, invitee=d, answer="pending")
+    models.Invitee.objects.filter(pk=c.pk).update(withdrawn_at=timezone.now())
+    models.MeetingRequest.objects.filter(pk=request.pk).update(cancelled_at=timezone.now())
+    django_mail.outbox.clear()
+    run = place(tables)
+    assert run.status == "done", run.message
+    assert request.pk not in placements(tables)
+    told = placed_mails(context__change="unplaced")
+    assert sorted(m.invitee_id for m in told) == sorted([a.pk, b.pk])  # not C (withdrew), not D (never told)
+    assert told[0].context["before"]["start"] == before[1].isoformat()
+    run_tasks()
+    to_b = next(m for m in django_mail.outbox if m.to == [b.email])
+    assert to_b.subject == f"Uw gesprek kan niet meer doorgaan: {tables.title}"
+    assert "Uw gesprek met Deelnemer A over “Groen in de wijk” is ingetrokken" in to_b.body
+    assert "Het was:" in to_b.body
+    to_a = next(m for m in django_mail.outbox if m.to == [a.email])
+    assert "Uw gesprek met Deelnemer B over “Groen in de wijk” is ingetrokken" in to_a.body
+    assert "Deelnemer C" not in to_a.body
+    # A second run tells nobody again.
+    count = len(placed_mails())
+    assert place(tables).status == "done"
+    assert len(placed_mails()) == count
+
+
+def test_a_search_that_finds_nothing_says_so_with_advice(
+    tables: models.Event, make_invitee: MakeInvitee, organiser: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = people(make_invitee, 2)
+    ask(a, [b])
+
+    def nothing(problem: solver.MeetingProblem, **_: Any) -> solver.Result:
+        return solver.Result(solver.Status.UNKNOWN, (), (), 0, 1, 0, 10.0)
+
+    monkeypatch.setattr(meetings.solver, "solve", nothing)
+    run = place(tables)
+    assert run.status == "failed"
+    assert not placements(tables)
+    page = organiser.get(PAGE).content.decode()
+    assert "De laatste plaatsing heeft niets veranderd." in page
+    assert (
+        "Binnen de tijdslimiet is geen plaatsing gevonden; er is niets veranderd. Plaats de gesprekken "
+        "opnieuw: een nieuwe zoektocht kan er wel een vinden." in page
+    )
+    english = organiser.get(PAGE + "?lang=en").content.decode()
+    assert (
+        "No placement was found within the time limit; nothing was changed. Place the meetings again: "
+        "another search may find one." in english
+    )
+    assert 'name="action" value="place"' in page  # the button is there to place again
+
+
+def test_a_meeting_longer_than_every_opening_is_said_in_words(
+    day: models.Event, make_invitee: MakeInvitee, organiser: Client
+) -> None:
+    short = {**TABLES, "open": [{"start": "10:30", "end": "10:45"}]}
+    tables = with_tables(day, short)
+    a, b = people(make_invitee, 2)
+    ask(a, [b], minutes=30, subject="Lang verhaal")
+    run = place(tables)
+    assert run.status == "done", run.message
+    [unplaced] = run.report["unplaced_meetings"]
+    assert unplaced["reason"] == "too-long"
+    page = organiser.get(PAGE).content.decode()
+    assert "Het gesprek duurt langer dan elke periode waarin de tafels open zijn." in page
+    english = organiser.get(PAGE + "?lang=en").content.decode()
+    assert "The meeting is longer than every time the tables are open." in english

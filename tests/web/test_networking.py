@@ -6,12 +6,14 @@ list, suggestion, form or export."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core import mail as django_mail
+from django.db.models.sql.compiler import SQLCompiler
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -134,7 +136,9 @@ def test_the_consent_page_explains_and_joins_by_a_post(person: MakeInvitee) -> N
     assert page.status_code == 200
     text = page.content.decode()
     assert "Toon mij in de lijst van mensen om vandaag te ontmoeten" in text
-    assert "naam, organisatie, rol, portefeuilles en themagroepen" in text
+    # What others see is all said: the pillars too (the filter reveals them), and what suggestions tell.
+    assert "naam, organisatie, rol, portefeuilles, themagroepen en pijlers" in text
+    assert "op een bepaald tijdstip in een andere sessie zit" in text
     assert not models.NetworkingConsent.objects.filter(invitee=me).exists()  # opening changes nothing
     answer = client.post(_url("invitee-networking-consent", token), {"action": "join", "accepts": "yes"})
     assert answer.status_code == 303
@@ -427,17 +431,42 @@ def test_requests_are_refused_with_a_reason(person: MakeInvitee, case: str) -> N
 def test_a_declined_or_called_off_request_no_longer_counts_as_waiting(person: MakeInvitee) -> None:
     me, _ = person("paul-depla")
     other, _ = person("arjen-gerritsen")
+    third, _ = person("jos-wienen")
     first = networking.ask(me, [other.pk], 15, "Eerst")
     assert networking.open_count(me) == 1
     networking.answer(other, first.pk, accept=False)
     assert networking.open_count(me) == 0
-    second = networking.ask(me, [other.pk], 15, "Nog eens")  # no longer a duplicate
+    second = networking.ask(me, [third.pk], 15, "Nog eens")
     networking.cancel(me, second.pk)
     assert networking.open_count(me) == 0
+    networking.ask(me, [third.pk], 15, "Toch")  # called off by me: not a duplicate, not declined
     with pytest.raises(networking.NetworkingRefusal):
         networking.cancel(me, second.pk)  # called off already
     with pytest.raises(networking.NetworkingRefusal):
         networking.cancel(other, first.pk)  # not theirs
+
+
+def test_someone_who_declined_cannot_be_asked_again_by_the_same_requester(person: MakeInvitee) -> None:
+    me, token = person("paul-depla")
+    other, _ = person("arjen-gerritsen")
+    first = networking.ask(me, [other.pk], 15, "Eerst")
+    networking.answer(other, first.pk, accept=False)
+    networking.cancel(me, first.pk)  # calling the declined request off does not help either
+    before = (models.MeetingRequest.objects.count(), models.OutgoingMail.objects.count())
+    with pytest.raises(networking.NetworkingRefusal) as refused:
+        networking.ask(me, [other.pk], 30, "Nog eens, maar langer")
+    assert str(refused.value) == (
+        "Arjen Gerritsen declined one of your requests for this day; you cannot ask them again."
+    )
+    assert (models.MeetingRequest.objects.count(), models.OutgoingMail.objects.count()) == before
+    response = Client().post(
+        _url("invitee-networking-ask", token),
+        {"person": [str(other.pk)], "minutes": "15", "subject": "Nog eens"},
+    )
+    assert response.status_code == 400
+    assert "heeft een verzoek van u voor deze dag afgewezen" in response.content.decode()
+    # The one who declined may still ask the requester.
+    networking.ask(other, [me.pk], 15, "Toch even praten")
 
 
 @pytest.mark.parametrize(
@@ -553,21 +582,37 @@ def test_nobody_answers_a_request_not_to_them_or_called_off(person: MakeInvitee)
 def test_a_block_declines_waiting_requests_and_can_be_undone(person: MakeInvitee) -> None:
     me, _ = person("paul-depla")
     other, token = person("arjen-gerritsen")
+    agreed = networking.ask(me, [other.pk], 15, "Afgesproken")
+    networking.answer(other, agreed.pk, accept=True)
     first = networking.ask(me, [other.pk], 15, "Eerst")
     client = Client()
     response = client.post(_url("invitee-meetings", token), {"action": "block", "person": str(me.pk)})
     assert response.status_code == 303
     assert models.MeetingBlock.objects.filter(blocker=other, blocked=me).exists()
     assert models.MeetingAnswer.objects.get(request=first).answer == Answer.DECLINED
+    assert models.MeetingAnswer.objects.get(request=agreed).answer == Answer.ACCEPTED  # only waiting ones
     with pytest.raises(networking.NetworkingRefusal):
         networking.ask(me, [other.pk], 15, "Nog eens")
     page = client.get(_url("invitee-meetings", token)).content.decode()
     assert "Weer verzoeken aannemen" in page
     client.post(_url("invitee-meetings", token), {"action": "unblock", "person": str(me.pk)})
     assert not models.MeetingBlock.objects.exists()
-    networking.ask(me, [other.pk], 15, "Nog eens")
+    # Unblocked; but a request the blocked person had waiting was declined by the block, so they cannot
+    # ask again (the same as any decline).
+    with pytest.raises(networking.NetworkingRefusal) as refused:
+        networking.ask(me, [other.pk], 15, "Nog eens")
+    assert "declined" in str(refused.value)
+    # Someone blocked with no request waiting can ask again once unblocked.
+    third, _ = person("jos-wienen")
+    accepted = networking.ask(third, [other.pk], 15, "Al afgesproken")
+    networking.answer(other, accepted.pk, accept=True)
+    networking.block(other, third.pk)
+    with pytest.raises(networking.NetworkingRefusal):
+        networking.ask(third, [other.pk], 15, "Nog eens")
+    networking.unblock(other, third.pk)
+    networking.ask(third, [other.pk], 15, "Nog eens")
     # Only someone who asked can be blocked (no blocking, or probing, of anyone by id).
-    stranger, _ = person("jos-wienen")
+    stranger, _ = person("hanneke-steen")
     with pytest.raises(networking.NetworkingRefusal):
         networking.block(other, stranger.pk)
     with pytest.raises(networking.NetworkingRefusal):
@@ -679,7 +724,341 @@ def test_a_request_answered_or_called_off_before_its_mail_goes_out_is_not_mailed
     failed = models.OutgoingMail.objects.get(kind=Kind.MEETING_REQUEST, invitee=a)
     assert failed.status == models.OutgoingMail.Status.FAILED
     assert "answered" in failed.last_error
-    later = networking.ask(me, [a.pk], 15, "Nog eens")
+    c, _ = person("hanneke-steen")
+    later = networking.ask(me, [c.pk], 15, "Nog eens")
     networking.cancel(me, later.pk)
     run_tasks()
     assert models.OutgoingMail.objects.filter(kind=Kind.MEETING_REQUEST, status="sent").count() == 1
+
+
+# --- leaving, saying no, and the placement following -------------------------------------------------------
+
+
+def test_leaving_keeps_a_meeting_one_accepted_while_another_has_not_answered(person: MakeInvitee) -> None:
+    me, _ = person("paul-depla")
+    b, _ = person("arjen-gerritsen")
+    c, _ = person("jos-wienen")
+    request = networking.ask(me, [b.pk, c.pk], 30, "Carnaval")
+    networking.answer(b, request.pk, accept=True)
+    gone = networking.opt_out(me)
+    assert gone.called_off == 0
+    request.refresh_from_db()
+    assert request.cancelled_at is None  # agreed with b: it stays
+    assert models.MeetingAnswer.objects.get(request=request, invitee=c).answer == Answer.PENDING
+    assert models.MeetingAnswer.objects.get(request=request, invitee=b).answer == Answer.ACCEPTED
+
+
+def _placed_once(event: models.Event) -> None:
+    """The organisers placed the meetings once (from then on, changes are placed by themselves)."""
+    models.MeetingRun.objects.create(event=event, status=models.MeetingRun.Status.DONE)
+
+
+def _queued_runs(event: models.Event) -> int:
+    return models.MeetingRun.objects.filter(event=event, status=models.MeetingRun.Status.QUEUED).count()
+
+
+def _place(request: models.MeetingRequest, core: CoreEvent, *, announced: bool = True) -> None:
+    start = core.networking[0].open[0].start + timedelta(hours=1)
+    models.MeetingPlacement.objects.create(
+        request=request,
+        space=core.networking[0].id,
+        table="tafel-1",
+        start=start,
+        end=start + timedelta(minutes=request.minutes),
+        announced_at=timezone.now() if announced else None,
+    )
+
+
+def test_saying_i_will_not_come_leaves_the_directory_and_the_meetings(
+    person: MakeInvitee, core: CoreEvent, day: models.Event
+) -> None:
+    from netwerkdag.web.services import registration
+
+    me, _ = person("paul-depla")
+    a, a_token = person("arjen-gerritsen")
+    b, b_token = person("jos-wienen")
+    c, _ = person("hanneke-steen")
+    waiting = networking.ask(me, [a.pk], 15, "Wacht op antwoord")
+    agreed = networking.ask(me, [b.pk], 30, "Afgesproken")
+    networking.answer(b, agreed.pk, accept=True)
+    to_me = networking.ask(c, [me.pk], 15, "Aan mij")
+    mine_accepted = networking.ask(a, [me.pk], 15, "Met mij afgesproken")
+    networking.answer(me, mine_accepted.pk, accept=True)
+    _placed_once(day)
+    _place(agreed, core)
+    assert networking.my_meetings(b, core).to_me[0].takes_place
+    registration.decline(me)
+    me.refresh_from_db()
+    assert me.attending == models.Attendance.NO
+    assert not models.NetworkingConsent.objects.filter(invitee=me).exists()
+    waiting.refresh_from_db()
+    agreed.refresh_from_db()
+    assert waiting.cancelled_at is not None  # nobody had accepted it
+    assert agreed.cancelled_at is None  # agreed: stays, for if the person comes after all
+    assert models.MeetingAnswer.objects.get(request=to_me, invitee=me).answer == Answer.DECLINED
+    told = _mails(Kind.MEETING_ANSWER)[-1]
+    assert (told.invitee_id, told.context["answer"]) == (c.pk, "declined")
+    # Neither meeting takes place without the person: no table and time is claimed for it.
+    (for_b,) = networking.my_meetings(b, core).to_me
+    assert for_b.placed is not None
+    assert not for_b.takes_place
+    (for_a,) = networking.my_meetings(a, core).made
+    assert not for_a.takes_place
+    page = Client().get(_url("invitee-meetings", b_token)).content.decode()
+    assert "Paul Depla komt niet meer naar deze dag." in page
+    assert "Tafel 1" not in page
+    assert "komt niet meer" in Client().get(_url("invitee-meetings", a_token)).content.decode()
+    # The meeting had a table: the placement follows.
+    assert _queued_runs(day) == 1
+
+
+def test_changes_to_the_meetings_queue_a_new_placement(
+    person: MakeInvitee, core: CoreEvent, day: models.Event
+) -> None:
+    me, _ = person("paul-depla")
+    a, _ = person("arjen-gerritsen")
+    b, _ = person("jos-wienen")
+    c, _ = person("hanneke-steen")
+    _placed_once(day)
+
+    def settled() -> None:
+        models.MeetingRun.objects.filter(event=day).update(status=models.MeetingRun.Status.DONE)
+
+    request = networking.ask(me, [a.pk, b.pk], 15, "Veiligheid")
+    networking.answer(b, request.pk, accept=False)
+    assert _queued_runs(day) == 0  # asking and declining change no meeting
+    networking.answer(a, request.pk, accept=True)
+    assert _queued_runs(day) == 1  # a new meeting to place
+    settled()
+    _place(request, core)
+    networking.opt_out(me)  # agreed meetings stay: nothing to place again
+    assert _queued_runs(day) == 0
+    networking.answer(a, request.pk, accept=False)  # a placed meeting loses its last participant
+    assert _queued_runs(day) == 1
+    settled()
+    networking.answer(a, request.pk, accept=True)
+    settled()
+    privacy.withdraw(a)
+    assert _queued_runs(day) == 1
+    settled()
+    networking.opt_in(me)
+    other = networking.ask(me, [c.pk], 30, "Wonen")
+    networking.answer(c, other.pk, accept=True)
+    settled()
+    _place(other, core, announced=False)
+    networking.cancel(me, other.pk)
+    assert _queued_runs(day) == 1
+
+
+def test_an_answer_mail_waiting_to_be_sent_is_changed_not_repeated(person: MakeInvitee) -> None:
+    me, _ = person("paul-depla")
+    other, _ = person("arjen-gerritsen")
+    request = networking.ask(me, [other.pk], 15, "Veiligheid")
+    for accept in (True, False, True, False):
+        networking.answer(other, request.pk, accept=accept)
+    (told,) = _mails(Kind.MEETING_ANSWER)
+    assert told.context == {"request": request.pk, "answerer": other.pk, "answer": "declined"}
+    django_mail.outbox.clear()
+    run_tasks()
+    assert [m.subject for m in django_mail.outbox if m.to == [me.email]] == [
+        "Arjen Gerritsen wijst uw verzoek voor een gesprek af"
+    ]
+    # Once sent, a changed answer is a new mail.
+    networking.answer(other, request.pk, accept=True)
+    assert [m.context["answer"] for m in _mails(Kind.MEETING_ANSWER)] == ["declined", "accepted"]
+
+
+def test_calling_off_tells_who_accepted_and_is_closed_after_the_day(
+    person: MakeInvitee, core: CoreEvent, day: models.Event
+) -> None:
+    me, token = person("paul-depla")
+    a, _ = person("arjen-gerritsen")
+    b, _ = person("jos-wienen")
+    c, _ = person("hanneke-steen")
+    request = networking.ask(me, [a.pk, b.pk], 30, "Carnaval")
+    networking.answer(a, request.pk, accept=True)
+    run_tasks()
+    django_mail.outbox.clear()
+    networking.cancel(me, request.pk)
+    (told,) = [m for m in _mails(Kind.MEETING_ANSWER) if m.context.get("cancelled")]
+    assert told.invitee_id == a.pk  # not b, who had not answered
+    run_tasks()
+    (sent,) = django_mail.outbox
+    assert sent.to == [a.email]
+    assert sent.subject == "Paul Depla heeft uw gesprek ingetrokken"
+    assert "heeft het gesprek op" in sent.body
+    assert "Carnaval" in sent.body
+    # A meeting whose table its people were told of: the placement that frees it tells them (one mail).
+    placed = networking.ask(me, [c.pk], 15, "Wonen")
+    networking.answer(c, placed.pk, accept=True)
+    _place(placed, core)
+    before = len(_mails(Kind.MEETING_ANSWER))
+    networking.cancel(me, placed.pk)
+    assert len(_mails(Kind.MEETING_ANSWER)) == before
+    # After the day nothing is called off, and the page offers no button for it.
+    later = networking.ask(me, [b.pk], 15, "Later")
+    models.Event.objects.filter(pk=day.pk).update(registration_deadline=timezone.now() - timedelta(days=1))
+    me.refresh_from_db()
+    with pytest.raises(networking.NetworkingRefusal):
+        networking.cancel(me, later.pk)
+    later.refresh_from_db()
+    assert later.cancelled_at is None
+    page = Client().get(_url("invitee-meetings", token)).content.decode()
+    assert 'value="cancel"' not in page
+
+
+def test_the_directory_shows_only_the_closed_notice_after_the_day(
+    person: MakeInvitee, day: models.Event
+) -> None:
+    _, token = person("paul-depla")
+    other, _ = person("karin-schrederhof")
+    models.Event.objects.filter(pk=day.pk).update(registration_deadline=timezone.now() - timedelta(days=1))
+    response = Client().get(_url("invitee-networking", token))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "De dag is voorbij: de lijst en de verzoeken zijn gesloten." in text
+    assert other.name not in text
+    assert "Iedereen in de lijst" not in text
+
+
+# --- the subject, duplicates, declines of answers given meanwhile -------------------------------------------
+
+
+@pytest.mark.parametrize("subject", ["Wonen\x00", "Wo\x07nen", "\x7fWonen", "Wonen\x1b[31m"])
+def test_a_subject_with_a_control_character_is_refused(person: MakeInvitee, subject: str) -> None:
+    me, token = person("paul-depla")
+    other, _ = person("arjen-gerritsen")
+    with pytest.raises(networking.NetworkingRefusal) as refused:
+        networking.ask(me, [other.pk], 15, subject)
+    assert "control character" in str(refused.value)
+    response = Client().post(
+        _url("invitee-networking-ask", token),
+        {"person": [str(other.pk)], "minutes": "15", "subject": subject},
+    )
+    assert response.status_code == 400
+    assert "Het onderwerp bevat een stuurteken" in response.content.decode()
+    assert not models.MeetingRequest.objects.exists()
+
+
+def test_the_form_collapses_spaces_before_it_checks_the_length(person: MakeInvitee) -> None:
+    _, token = person("paul-depla")
+    other, _ = person("arjen-gerritsen")
+    client = Client()
+    spaced = "Wonen" + " " * 500 + "en\n\tzorg"
+    response = client.post(
+        _url("invitee-networking-ask", token), {"person": [str(other.pk)], "minutes": "15", "subject": spaced}
+    )
+    assert response.status_code == 303
+    assert models.MeetingRequest.objects.get().subject == "Wonen en zorg"  # nothing cut off
+    third, _ = person("jos-wienen")
+    long = "x" * 150 + " " + "y" * 150  # over 200 after collapsing: refused, not cut
+    refused = client.post(
+        _url("invitee-networking-ask", token), {"person": [str(third.pk)], "minutes": "15", "subject": long}
+    )
+    assert refused.status_code == 400
+    assert "ten hoogste 200 tekens" in refused.content.decode()
+    assert models.MeetingRequest.objects.count() == 1
+
+
+def test_asking_the_same_person_twice_in_one_request_asks_them_once(person: MakeInvitee) -> None:
+    me, _ = person("paul-depla")
+    a, _ = person("arjen-gerritsen")
+    b, _ = person("jos-wienen")
+    request = networking.ask(me, [a.pk, b.pk, a.pk, a.pk, b.pk], 15, "Dubbel")
+    assert sorted(request.answers.values_list("invitee_id", flat=True)) == sorted([a.pk, b.pk])
+    assert sorted(m.invitee_id for m in _mails(Kind.MEETING_REQUEST)) == sorted([a.pk, b.pk])
+
+
+def test_declining_what_is_pending_leaves_an_answer_given_meanwhile(person: MakeInvitee) -> None:
+    me, _ = person("paul-depla")
+    a, _ = person("arjen-gerritsen")
+    b, _ = person("jos-wienen")
+    request = networking.ask(me, [a.pk, b.pk], 15, "Veiligheid")
+    networking.answer(a, request.pk, accept=True)  # given after a list of pending answers was read
+    mails = len(_mails(Kind.MEETING_ANSWER))
+    declined = networking._decline_pending(
+        models.MeetingAnswer.objects.filter(request=request), timezone.now()
+    )
+    assert declined == 1
+    assert models.MeetingAnswer.objects.get(request=request, invitee=a).answer == Answer.ACCEPTED
+    assert models.MeetingAnswer.objects.get(request=request, invitee=b).answer == Answer.DECLINED
+    assert [m.context["answerer"] for m in _mails(Kind.MEETING_ANSWER)[mails:]] == [b.pk]
+
+
+def test_the_dutch_of_the_refusals_reads_well() -> None:
+    from django.utils import translation
+
+    from netwerkdag.web import i18n
+
+    with translation.override("nl"):
+        assert i18n.gettext("Join the directory first: only people in it see it.").endswith(
+            "alleen wie erin staat, ziet de lijst."
+        )
+        too_many = i18n.gettext(
+            "You have %(n)s requests waiting for answers, the most at once. Wait for answers or "
+            "call one off.",
+            n=10,
+        )
+        assert too_many.startswith("U heeft 10 verzoeken die op antwoord wachten, het maximum.")
+
+
+# --- locks --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Locked:
+    """A query that locks rows (`select_for_update`): its model, SQL and parameters."""
+
+    model: type
+    sql: str
+    params: tuple[Any, ...]
+
+
+@pytest.fixture
+def locks(monkeypatch: pytest.MonkeyPatch) -> list[Locked]:
+    """Every query run with `select_for_update`, in order (on SQLite too, whose SQL has no FOR UPDATE)."""
+    found: list[Locked] = []
+    original = SQLCompiler.as_sql
+
+    def spy(self: SQLCompiler, *args: Any, **kwargs: Any) -> tuple[str, tuple[Any, ...]]:
+        sql, params = original(self, *args, **kwargs)
+        if self.query.select_for_update:
+            found.append(Locked(self.query.model, sql, tuple(params)))
+        return sql, params
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", spy)
+    return found
+
+
+def _on(lock: Locked, model: type, *ids: int) -> bool:
+    """The lock is on these rows of the model (and, for several, in id order)."""
+    ordered = len(ids) == 1 or "ORDER BY" in lock.sql
+    return lock.model is model and set(ids) <= set(lock.params) and ordered
+
+
+def test_changes_lock_the_rows_they_depend_on(person: MakeInvitee, locks: list[Locked]) -> None:
+    me, _ = person("paul-depla")
+    a, _ = person("arjen-gerritsen")
+    b, _ = person("jos-wienen")
+    locks.clear()
+    request = networking.ask(me, [b.pk, a.pk, b.pk], 15, "Veiligheid")
+    # The requester and the asked, in one statement, in id order, before anything else is locked.
+    assert _on(locks[0], models.Invitee, me.pk, a.pk, b.pk)
+    locks.clear()
+    networking.answer(a, request.pk, accept=True)
+    assert locks[0].model is models.Event  # first: serialised with the placement's apply step
+    locks.clear()
+    networking.cancel(me, request.pk)
+    assert locks[0].model is models.Event
+    locks.clear()
+    other = networking.ask(me, [b.pk], 15, "Nog een")
+    locks.clear()
+    networking.block(b, me.pk)
+    assert _on(locks[0], models.Invitee, b.pk)
+    assert models.MeetingAnswer.objects.get(request=other).answer == Answer.DECLINED
+    locks.clear()
+    networking.set_accepts(a, False)
+    assert _on(locks[0], models.Invitee, a.pk)
+    locks.clear()
+    privacy.withdraw(b)
+    assert _on(locks[0], models.Invitee, b.pk)

@@ -373,7 +373,10 @@ def _meeting_request(mail: models.OutgoingMail, invitee: models.Invitee) -> Comp
 
 
 def _meeting_answer(mail: models.OutgoingMail, invitee: models.Invitee) -> Composed:
-    """Someone the person asked for a meeting answered (the answer as it was given)."""
+    """Someone the person asked for a meeting answered (the answer as it was given); or, with
+    ``cancelled`` in the context, the requester called off a meeting the person had accepted."""
+    if mail.context.get("cancelled"):
+        return _meeting_called_off(mail, invitee)
     request = models.MeetingRequest.objects.filter(pk=mail.context.get("request"), requester=invitee).first()
     answerer = models.Invitee.objects.filter(
         pk=mail.context.get("answerer"), event_id=invitee.event_id, anonymised_at__isnull=True
@@ -388,6 +391,21 @@ def _meeting_answer(mail: models.OutgoingMail, invitee: models.Invitee) -> Compo
         subject = i18n.gettext("%(name)s declines your meeting request", name=name)
     context = {"invitee": invitee, "event": invitee.event, "request": request, "answerer": answerer}
     context["accepted"] = accepted
+    return Composed(_message(mail, invitee.email, subject, "meeting_answer", context))
+
+
+def _meeting_called_off(mail: models.OutgoingMail, invitee: models.Invitee) -> Composed:
+    """The requester called off a meeting the person had accepted (services/networking.py `cancel`)."""
+    request = (
+        models.MeetingRequest.objects.select_related("requester")
+        .filter(pk=mail.context.get("request"), event_id=invitee.event_id, answers__invitee=invitee)
+        .first()
+    )
+    if request is None or request.requester.anonymised_at is not None:
+        raise NothingToSend("the meeting request is gone")
+    subject = i18n.gettext("%(name)s called off your meeting", name=_one_line(request.requester.name))
+    context = {"invitee": invitee, "event": invitee.event, "request": request, "answerer": request.requester}
+    context.update(accepted=False, cancelled=True)
     return Composed(_message(mail, invitee.email, subject, "meeting_answer", context))
 
 

@@ -5,17 +5,18 @@ worker runs it (`execute`, the ``scheduling`` queue, its life through services/r
 problem from the database (`build`): every accepted meeting (a request not called off, its requester and
 those who accepted, all still coming: neither withdrawn nor anonymised nor said no) as a
 `scheduling.meetings.Meeting` (id: the request's pk, order: when it was asked), each person by a stable key
-(their person id in the network, else ``invitee-<pk>``), busy in the sessions they registered for and, for
-people of the network, those they have a part in (`problem_of`); the published programme (the draft
-before anything is published) and its first networking space; the placements people were told of as
-`announced`, so that a re-placement moves as few of them as it can.
+(their person id in the network, else ``invitee:<pk>``, which no person id can be), busy in the sessions
+they registered for and, for people of the network, those they have a part in (`problem_of`); the
+published programme (the draft before anything is published) and its first networking space; the
+placements people were told of as `announced`, so that a re-placement moves as few of them as it can.
 
 The solver's plan is applied in one transaction (`_apply`): placements created, moved or deleted, the
 run's report (`Result.as_json()`: the unplaced with their reasons and who is busy when), a
-``meeting-placed`` mail to each person of a new or moved meeting (and to those of an announced meeting
-that can no longer be placed), and `announced_at` set. A run that fails changes nothing. A meeting that
-changed while the solver ran (someone accepted, called off, withdrew) is left as it was, and another run is
-queued for it in the same transaction.
+``meeting-placed`` mail to each person of a new or moved meeting (and to those told of a meeting that
+can no longer be placed or was called off), and `announced_at` set. A run that fails changes nothing. A
+meeting that changed while the solver ran (someone accepted, called off, withdrew) is left as it was, and
+another run is queued for it in the same transaction. After the organiser's first placement, changes
+queue runs by themselves (`queue_placement`).
 
 The report holds person keys and session ids, never names or subjects: the pages put today's names to
 them, so someone who withdrew or was anonymised is no longer named.
@@ -63,8 +64,10 @@ class Refused(Refusal):
 
 
 def person_key(invitee_id: int, person_id: str) -> str:
-    """Who an invitee is to the solver: their person id in the network, else ``invitee-<pk>``."""
-    return person_id or f"invitee-{invitee_id}"
+    """Who an invitee is to the solver: their person id in the network, else ``invitee:<pk>`` (a person id
+    has lowercase letters, digits and hyphens only, so no person id is ever such a key: "invitee-5" may be
+    someone's id)."""
+    return person_id or f"invitee:{invitee_id}"
 
 
 def programme_of(event: models.Event) -> CoreEvent | None:
@@ -118,9 +121,12 @@ class Group:
     on: bool
 
 
-def _people_of(event: models.Event, request_ids: Iterable[int] | None = None) -> dict[int, Group]:
-    """Per request of the event not called off (all, or those of `request_ids`), its `Group`."""
-    coming = _coming(event)
+def _people_of(
+    event: models.Event, request_ids: Iterable[int] | None = None, coming: Mapping[int, str] | None = None
+) -> dict[int, Group]:
+    """Per request of the event not called off (all, or those of `request_ids`), its `Group`; `coming`:
+    who still comes (`_coming`), read here when not given."""
+    coming = _coming(event) if coming is None else coming
     requests = models.MeetingRequest.objects.filter(event=event, cancelled_at__isnull=True)
     answers = models.MeetingAnswer.objects.filter(
         request__event=event, request__cancelled_at__isnull=True, answer=Answer.ACCEPTED
@@ -145,10 +151,33 @@ def _people_of(event: models.Event, request_ids: Iterable[int] | None = None) ->
     return found
 
 
-def accepted_meetings(event: models.Event) -> list[Accepted]:
+def _called_off(
+    event: models.Event, request_ids: Iterable[int], coming: Mapping[int, str] | None = None
+) -> dict[int, tuple[int, ...]]:
+    """Per request of `request_ids` that was called off, the people its meeting had when it was: the
+    requester first, then those who accepted (the answers stay as they were), those of them who still come
+    (`coming`, read here when not given)."""
+    coming = _coming(event) if coming is None else coming
+    requests = models.MeetingRequest.objects.filter(
+        event=event, cancelled_at__isnull=False, pk__in=list(request_ids)
+    )
+    accepted: dict[int, list[int]] = defaultdict(list)
+    for request_id, invitee_id in (
+        models.MeetingAnswer.objects.filter(request__in=requests, answer=Answer.ACCEPTED)
+        .order_by("request_id", "pk")
+        .values_list("request_id", "invitee_id")
+    ):
+        accepted[request_id].append(invitee_id)
+    return {
+        pk: tuple(i for i in dict.fromkeys((requester, *accepted[pk])) if i in coming)
+        for pk, requester in requests.values_list("pk", "requester_id")
+    }
+
+
+def accepted_meetings(event: models.Event, coming: Mapping[int, str] | None = None) -> list[Accepted]:
     """The meetings that take place, in the order they were asked: a request not called off whose
-    requester and at least one who accepted still come."""
-    groups = _people_of(event)
+    requester and at least one who accepted still come (`coming`, read here when not given)."""
+    groups = _people_of(event, coming=coming)
     found = []
     for pk, subject, minutes in (
         models.MeetingRequest.objects.filter(event=event, cancelled_at__isnull=True)
@@ -173,9 +202,11 @@ class Built:
 
 
 def build(event: models.Event, core: CoreEvent, space: NetworkingSpace) -> Built:
-    """The placing problem of the event's accepted meetings as the database holds them now."""
-    accepted = accepted_meetings(event)
+    """The placing problem of the event's accepted meetings as the database holds them now. Who still
+    comes is read once: the meetings and their people's keys come from the same reading, even when someone
+    withdraws meanwhile."""
     coming = _coming(event)
+    accepted = accepted_meetings(event, coming)
     keys = {i: coming[i] for m in accepted for i in m.people}
     meetings = [
         solver.Meeting(str(m.request), tuple(keys[i] for i in m.people), m.minutes, order, m.subject)
@@ -229,9 +260,14 @@ def start(event: models.Event, user: object | None = None) -> models.MeetingRun:
 
 
 def queue_placement(event: models.Event) -> models.MeetingRun | None:
-    """Queue a placement unless one is queued or running already (after a change to the meetings: an
-    accepted request, a withdrawal); None when one was waiting, or nothing can be placed. For the caller's
-    transaction; never in the way of the change that asks for it."""
+    """Queue a placement after a change to the meetings (an accepted request, a cancellation, a
+    withdrawal), once the organiser has placed the meetings at least once (a run of the event is done):
+    before that, people's answers start nothing by themselves, and the organiser chooses when the first
+    placement is made and mailed. None when nothing was queued: no placement done yet, one queued or
+    running already, or nothing can be placed. For the caller's transaction; never in the way of the
+    change that asks for it."""
+    if not models.MeetingRun.objects.filter(event=event, status=Status.DONE).exists():
+        return None
     core = programme_of(event)
     if space_of(core) is None:
         return None
@@ -279,7 +315,10 @@ FAILURE_WORDS = {
     "no-space": N_(
         "The event file has no networking space: add one (networking: tables and open times) first."
     ),
-    "unknown": N_("No placement was found within the time limit; nothing was changed."),
+    "unknown": N_(
+        "No placement was found within the time limit; nothing was changed. Place the meetings again:"
+        " another search may find one."
+    ),
     "broken": N_("The placement found breaks a rule; nothing was changed."),
     "stopped": N_("The worker running it stopped twice; place the meetings again."),
 }
@@ -330,6 +369,8 @@ def _apply(
         }
         told = _told(event)
         plan = {int(p.meeting): p for p in result.placements}
+        # The meetings called off whose placement people were told of: their people as they were.
+        called_off = _called_off(event, [r for r, row in existing.items() if row.announced_at is not None])
 
         def changed(request_id: int) -> bool:
             """The meeting takes place now with someone the solver did not see (asked or accepted since)."""
@@ -372,7 +413,11 @@ def _apply(
             if changed(request_id):
                 continue  # left as it is for the next run
             if row.announced_at is not None:
-                for invitee_id in groups.get(request_id, nobody).people:
+                if request_id in called_off:
+                    who = called_off[request_id]
+                else:
+                    who = groups.get(request_id, nobody).people
+                for invitee_id in who:
                     last = told.get((invitee_id, request_id))
                     if last is not None and last.get("change") != UNPLACED:
                         _tell(invitee_id, request_id, UNPLACED, core, None, _where(row))
@@ -534,6 +579,7 @@ REASON_WORDS = {
     "no-table": N_("No table seats all %(n)s of them."),
     "no-common-time": N_("They are never all free and present while the tables are open."),
     "taken": N_("Whenever they are all free, the tables or they themselves are taken by other meetings."),
+    "too-long": N_("The meeting is longer than every time the tables are open."),
 }
 
 
@@ -818,9 +864,13 @@ def mail_context(mail_row: models.OutgoingMail, invitee: models.Invitee, lang: s
         return None
     core = programme_of(invitee.event)
     zone = core.tz if core is not None else timezone.get_current_timezone()
-    group = _people_of(invitee.event, [request.pk]).get(request.pk)
+    if request.cancelled_at is not None:  # called off: the people it had
+        people = _called_off(invitee.event, [request.pk]).get(request.pk, ())
+    else:
+        group = _people_of(invitee.event, [request.pk]).get(request.pk)
+        people = group.people if group else ()
     names = _names(invitee.event)
-    others = [names.get(i, "") for i in (group.people if group else ()) if i != invitee.pk]
+    others = [names.get(i, "") for i in people if i != invitee.pk]
 
     def when(where: Mapping[str, str] | None) -> dict[str, str] | None:
         if not where:
@@ -838,6 +888,7 @@ def mail_context(mail_row: models.OutgoingMail, invitee: models.Invitee, lang: s
         "invitee": invitee,
         "event": invitee.event,
         "change": context.get("change", NEW),
+        "cancelled": request.cancelled_at is not None,
         "subject": request.subject,
         "minutes": request.minutes,
         "others": people_text(others, lang),

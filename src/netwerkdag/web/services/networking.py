@@ -3,9 +3,11 @@
 - **Consent** (`opt_in`, `opt_out`, `set_accepts`): a person appears in the day's directory only while
   a `NetworkingConsent` row exists, which only they make, from their personal link, and only while they
   come (`Invitee.attending` yes, not withdrawn or anonymised). Withdrawing deletes the row, calls off
-  their requests still waiting for answers and declines the requests to them still waiting; meetings
-  already agreed stay until someone cancels or declines them. `accepts_requests` False: findable, but
-  nobody can ask them.
+  their requests that nobody accepted yet and declines the requests to them still waiting; meetings
+  already agreed (a request with an accepted answer) stay until someone cancels or declines them.
+  `accepts_requests` False: findable, but nobody can ask them. Saying "I won't come" (`not_coming`,
+  from services/registration.py) does the same in the registration's transaction; the meetings agreed
+  then no longer take place while the person does not come.
 - **The directory** (`directory`): the day's people in it (`listed`) except oneself, shown only to a
   person who is in it: name, organisation (the network's name when the person is in the network, else
   the invitee list's text), role, portfolios, theme groups and pillars (from the event's network).
@@ -21,11 +23,17 @@
   or 30 minutes on a subject. Refused whole (`NetworkingRefusal`): someone not in the directory, not
   taking requests, who blocked the requester or whom the requester blocked (said as "does not take
   requests": a block is not told), oneself, more than `MAX_OPEN_REQUESTS` requests waiting for
-  answers, a request to someone who has one of the requester's waiting already. Each asked person is
-  mailed (MEETING_REQUEST) in the same transaction.
+  answers, a request to someone who has one of the requester's waiting already, or to someone who
+  declined one of the requester's requests at this day. Each asked person is mailed (MEETING_REQUEST)
+  in the same transaction. The requester's and the asked people's rows are locked first, in id order.
 - **Answers** (`answer`, `cancel`, `block`, `unblock`): the asked accept or decline (and may change
-  their answer while the request stands); the requester is mailed (MEETING_ANSWER). The requester may
-  call a request off. A block declines the blocked person's waiting requests to the blocker.
+  their answer while the request stands); the requester is mailed (MEETING_ANSWER; one mail per
+  request and person while it waits to be sent: a changed answer changes that mail). The requester may
+  call a request off; those who had accepted are mailed (MEETING_ANSWER with ``cancelled``). A block
+  declines the blocked person's waiting requests to the blocker.
+- **The placement follows**: a change to the meetings that take place (an accepted answer; a meeting
+  with a table called off, declined or left) queues a new placement (`meetings.queue_placement`, which
+  does nothing before the organisers placed once).
 - **Personal data** (`personal_networking`, `forget_person`, `forget_event`): the download holds the
   consent, blocks, requests and answers; withdrawal deletes them all, as does anonymisation.
 
@@ -35,6 +43,7 @@ A request "waits for answers" (is *open*) while it is not called off and one of 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -146,8 +155,20 @@ def opt_in(invitee: models.Invitee, *, accepts_requests: bool = True) -> models.
 def set_accepts(invitee: models.Invitee, accepts_requests: bool) -> None:
     """Whether the person takes meeting requests; only for someone in the directory."""
     _check_open(invitee.event)
-    if not models.NetworkingConsent.objects.filter(invitee=invitee).update(accepts_requests=accepts_requests):
-        raise NetworkingRefusal(N_("You are not in the directory."))
+    with transaction.atomic():
+        _lock_people([invitee.pk])
+        changed = models.NetworkingConsent.objects.filter(invitee=invitee).update(
+            accepts_requests=accepts_requests
+        )
+        if not changed:
+            raise NetworkingRefusal(N_("You are not in the directory."))
+
+
+def _lock_people(invitee_ids: Iterable[int]) -> None:
+    """Lock these invitees' rows, in ascending id order (two changes that touch the same people take
+    turns instead of deadlocking)."""
+    wanted = sorted(set(invitee_ids))
+    list(models.Invitee.objects.select_for_update().filter(pk__in=wanted).order_by("pk").values_list("pk"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,30 +180,63 @@ class Withdrawn:
 
 
 def opt_out(invitee: models.Invitee) -> Withdrawn:
-    """Take the person out of the directory: the consent deleted, their requests waiting for answers
+    """Take the person out of the directory: the consent deleted, their requests that nobody accepted
     called off, the requests to them still waiting declined (their requesters are told). Meetings
     already agreed stay. Allowed after the day too (it only removes)."""
-    now = timezone.now()
     with transaction.atomic():
-        models.Invitee.objects.select_for_update().get(pk=invitee.pk)
-        models.NetworkingConsent.objects.filter(invitee=invitee).delete()
-        called_off = _open_requests(invitee).update(cancelled_at=now)
-        declined = _decline_pending(
-            models.MeetingAnswer.objects.filter(
-                invitee=invitee, answer=Answer.PENDING, request__cancelled_at__isnull=True
-            ),
-            now,
-        )
+        _lock_people([invitee.pk])
+        return _leave(invitee)
+
+
+def not_coming(invitee: models.Invitee) -> Withdrawn:
+    """The person no longer comes (their attendance changed away from "yes"): what `opt_out` does, and
+    a new placement when a meeting of theirs had a table (it no longer takes place without them). Call
+    inside the transaction that changes the attendance, with the person's row locked."""
+    placed = _placed_with(invitee)
+    gone = _leave(invitee)
+    if placed:
+        _follow(invitee.event)
+    return gone
+
+
+def _leave(invitee: models.Invitee) -> Withdrawn:
+    now = timezone.now()
+    models.NetworkingConsent.objects.filter(invitee=invitee).delete()
+    called_off = _unaccepted_requests(invitee).update(cancelled_at=now)
+    declined = _decline_pending(
+        models.MeetingAnswer.objects.filter(invitee=invitee, request__cancelled_at__isnull=True), now
+    )
     return Withdrawn(called_off, declined)
 
 
+def _placed_with(invitee: models.Invitee) -> bool:
+    """Whether a meeting the person is in (as requester, or having accepted) has a table and a time."""
+    mine = Q(request__requester=invitee)
+    accepted = Q(request__answers__invitee=invitee, request__answers__answer=Answer.ACCEPTED)
+    found = models.MeetingPlacement.objects.filter(mine | accepted, request__cancelled_at__isnull=True)
+    return found.exists()
+
+
+def _follow(event: models.Event) -> None:
+    """Queue a new placement of the event's meetings (it does nothing before the organisers placed once)."""
+    from netwerkdag.web.services import meetings  # here, against an import cycle with services/meetings.py
+
+    meetings.queue_placement(event)
+
+
 def _decline_pending(answers: QuerySet[models.MeetingAnswer], now: datetime) -> int:
-    """Decline these pending answers and tell each requester; returns how many."""
-    found = list(answers.select_related("request", "request__requester"))
+    """Decline those of these answers that are still pending, and tell each requester; returns how
+    many changed (an answer given meanwhile stays as it is, and nobody is mailed for it)."""
+    found = list(answers.filter(answer=Answer.PENDING).select_related("request", "request__requester"))
+    declined = 0
     for one in found:
-        models.MeetingAnswer.objects.filter(pk=one.pk).update(answer=Answer.DECLINED, answered_at=now)
-        _queue_answer_mail(one.request, one.invitee_id, Answer.DECLINED)
-    return len(found)
+        changed = models.MeetingAnswer.objects.filter(pk=one.pk, answer=Answer.PENDING).update(
+            answer=Answer.DECLINED, answered_at=now
+        )
+        if changed:
+            declined += 1
+            _queue_answer_mail(one.request, one.invitee_id, Answer.DECLINED)
+    return declined
 
 
 def _open_requests(invitee: models.Invitee) -> QuerySet[models.MeetingRequest]:
@@ -190,6 +244,13 @@ def _open_requests(invitee: models.Invitee) -> QuerySet[models.MeetingRequest]:
     return models.MeetingRequest.objects.filter(requester=invitee, cancelled_at__isnull=True).filter(
         Exists(pending)
     )
+
+
+def _unaccepted_requests(invitee: models.Invitee) -> QuerySet[models.MeetingRequest]:
+    """The person's requests waiting for answers that nobody accepted (one with an accepted answer is a
+    meeting agreed: it stays)."""
+    accepted = models.MeetingAnswer.objects.filter(request=OuterRef("pk"), answer=Answer.ACCEPTED)
+    return _open_requests(invitee).exclude(Exists(accepted))
 
 
 def open_count(invitee: models.Invitee) -> int:
@@ -559,10 +620,16 @@ def askable(invitee: models.Invitee, core: CoreEvent) -> list[Card]:
 
 
 def read_subject(text: str) -> str:
-    """The subject as one line, spaces collapsed; refused when empty or too long."""
+    """The subject as one line, white space (line breaks, tabs) collapsed to single spaces; refused when
+    empty, too long (after collapsing) or holding another control character (a NUL, which PostgreSQL
+    refuses)."""
     subject = " ".join(text.split())
     if not subject:
         raise NetworkingRefusal(N_("Give a subject for the meeting."))
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in subject):
+        raise NetworkingRefusal(
+            N_("The subject holds a control character that cannot be used; please type it again.")
+        )
     if len(subject) > MAX_SUBJECT:
         raise NetworkingRefusal(N_("The subject may be at most %(n)s characters."), n=MAX_SUBJECT)
     return subject
@@ -607,18 +674,22 @@ def ask(
     if minutes not in MEETING_MINUTES:
         raise NetworkingRefusal(N_("Choose 15 or 30 minutes."))
     subject = read_subject(subject)
+    people = list(dict.fromkeys(people))  # each once, in order
     if not people:
         raise NetworkingRefusal(N_("Choose at least one person to ask."))
-    if len(set(people)) > MAX_ASKED_PER_REQUEST:
+    if len(people) > MAX_ASKED_PER_REQUEST:
         raise NetworkingRefusal(N_("Ask at most %(n)s people at once."), n=MAX_ASKED_PER_REQUEST)
     if requester.pk in people:
         raise NetworkingRefusal(N_("You cannot ask yourself for a meeting."))
     with transaction.atomic():
-        # The requester's row locked first: their parallel submits take turns (the limits hold).
-        person = models.Invitee.objects.select_for_update().get(pk=requester.pk)
+        # The requester's and the asked people's rows locked first, in id order: parallel requests of
+        # the requester take turns (the limits hold), as do a request and an asked person's block,
+        # withdrawal or "I won't come".
+        _lock_people([requester.pk, *people])
+        person = models.Invitee.objects.get(pk=requester.pk)
         if not listed(event.pk).filter(pk=person.pk).exists():
             raise NetworkingRefusal(N_("Join the directory first: only people in it can ask others."))
-        asked = {p.pk: p for p in listed(event.pk).filter(pk__in=list(people)).select_related("networking")}
+        asked = {p.pk: p for p in listed(event.pk).filter(pk__in=people).select_related("networking")}
         mine, theirs = _blocked_either_way(person)
         for pk in people:
             found = asked.get(pk)
@@ -634,19 +705,24 @@ def ask(
                 ),
                 n=MAX_OPEN_REQUESTS,
             )
-        waiting = (
+        earlier = list(
             models.MeetingAnswer.objects.filter(
-                request__requester=person,
-                request__cancelled_at__isnull=True,
-                answer=Answer.PENDING,
-                invitee_id__in=list(people),
+                request__requester=person, request__event=event, invitee_id__in=people
             )
+            .filter(Q(answer=Answer.DECLINED) | Q(answer=Answer.PENDING, request__cancelled_at__isnull=True))
             .select_related("invitee")
-            .first()
+            .order_by("pk")
         )
-        if waiting is not None:
+        for one in earlier:
+            if one.answer == Answer.PENDING:
+                raise NetworkingRefusal(
+                    N_("You have asked %(name)s already; wait for the answer."), name=one.invitee.name
+                )
+        declined = next((one for one in earlier if one.answer == Answer.DECLINED), None)
+        if declined is not None:
             raise NetworkingRefusal(
-                N_("You have asked %(name)s already; wait for the answer."), name=waiting.invitee.name
+                N_("%(name)s declined one of your requests for this day; you cannot ask them again."),
+                name=declined.invitee.name,
             )
         request = models.MeetingRequest.objects.create(
             event=event, requester=person, subject=subject, minutes=minutes
@@ -662,19 +738,35 @@ def ask(
 
 
 def _queue_answer_mail(request: models.MeetingRequest, answerer_id: int, answer: str) -> None:
-    mail.queue(
-        models.OutgoingMail.Kind.MEETING_ANSWER,
+    """Tell the requester of an answer: the mail about this person's answer to this request that still
+    waits to be sent is changed to the new answer; only when there is none, a new one is queued."""
+    Kind = models.OutgoingMail.Kind
+    waiting = models.OutgoingMail.objects.filter(
+        kind=Kind.MEETING_ANSWER,
         invitee=request.requester,
-        context={"request": request.pk, "answerer": answerer_id, "answer": str(answer)},
-    )
+        status=models.OutgoingMail.Status.QUEUED,
+        context__request=request.pk,
+        context__answerer=answerer_id,
+    ).exclude(context__has_key="cancelled")
+    context = {"request": request.pk, "answerer": answerer_id, "answer": str(answer)}
+    for one in waiting.order_by("pk"):
+        # Only while no worker has taken it (a worker claims a mail by changing its status).
+        if models.OutgoingMail.objects.filter(pk=one.pk, status=models.OutgoingMail.Status.QUEUED).update(
+            context=context
+        ):
+            return
+    mail.queue(Kind.MEETING_ANSWER, invitee=request.requester, context=context)
 
 
 def answer(invitee: models.Invitee, request_id: int, accept: bool) -> models.MeetingAnswer:
     """The person accepts or declines a request to them (again, to change their answer, while the
-    request stands); the requester is mailed when the answer changes."""
+    request stands); the requester is mailed when the answer changes. The event's row is locked first:
+    an answer and the placement's apply step (services/meetings.py) take turns, so that a placement
+    running meanwhile either sees the answer or is followed by another."""
     _check_open(invitee.event)
     now = timezone.now()
     with transaction.atomic():
+        models.Event.objects.select_for_update().get(pk=invitee.event_id)
         found = (
             models.MeetingAnswer.objects.select_for_update()
             .select_related("request", "request__requester")
@@ -689,19 +781,46 @@ def answer(invitee: models.Invitee, request_id: int, accept: bool) -> models.Mee
         if accept and not may_join(invitee):
             raise NetworkingRefusal(N_("Only people who come can accept a meeting."))
         if found.answer != wanted:
+            before = found.answer
             found.answer, found.answered_at = wanted, now
             found.save(update_fields=["answer", "answered_at"])
             _queue_answer_mail(found.request, invitee.pk, wanted)
+            placed = models.MeetingPlacement.objects.filter(request_id=found.request_id).exists()
+            if wanted == Answer.ACCEPTED or (before == Answer.ACCEPTED and placed):
+                _follow(invitee.event)
     return found
 
 
 def cancel(invitee: models.Invitee, request_id: int) -> None:
-    """The requester calls their request off (no mail: the asked see it on their page)."""
-    changed = models.MeetingRequest.objects.filter(
-        pk=request_id, requester=invitee, cancelled_at__isnull=True
-    ).update(cancelled_at=timezone.now())
-    if not changed:
-        raise NetworkingRefusal(N_("That request is not yours, or was called off already."))
+    """The requester calls their request off before the day is over; those who had accepted it are
+    mailed (the others see it on their page), and a meeting with a table frees it (a new placement,
+    which tells its people when they had been told of the table). The event's row is locked first, as
+    in `answer`."""
+    _check_open(invitee.event)
+    with transaction.atomic():
+        models.Event.objects.select_for_update().get(pk=invitee.event_id)
+        request = (
+            models.MeetingRequest.objects.select_for_update()
+            .filter(pk=request_id, requester=invitee, event_id=invitee.event_id, cancelled_at__isnull=True)
+            .first()
+        )
+        if request is None:
+            raise NetworkingRefusal(N_("That request is not yours, or was called off already."))
+        request.cancelled_at = timezone.now()
+        request.save(update_fields=["cancelled_at"])
+        placement = models.MeetingPlacement.objects.filter(request=request).first()
+        if placement is None or placement.announced_at is None:
+            # (Those told of a table and a time hear of it from the placement that frees the table,
+            # services/meetings.py, with the table and time it was: one mail, not two.)
+            accepted = models.MeetingAnswer.objects.filter(request=request, answer=Answer.ACCEPTED)
+            for one in accepted.select_related("invitee", "invitee__event").order_by("pk"):
+                mail.queue(
+                    models.OutgoingMail.Kind.MEETING_ANSWER,
+                    invitee=one.invitee,
+                    context={"request": request.pk, "answerer": invitee.pk, "cancelled": True},
+                )
+        if placement is not None:
+            _follow(invitee.event)
 
 
 def block(blocker: models.Invitee, blocked_id: int) -> int:
@@ -709,15 +828,14 @@ def block(blocker: models.Invitee, blocked_id: int) -> int:
     requests to the blocker are declined. Returns how many were declined."""
     now = timezone.now()
     with transaction.atomic():
+        _lock_people([blocker.pk])
         asked_me = models.MeetingAnswer.objects.filter(
             invitee=blocker, request__requester_id=blocked_id, request__event_id=blocker.event_id
         )
         if blocked_id == blocker.pk or not asked_me.exists():
             raise NetworkingRefusal(N_("Only someone who asked you for a meeting can be blocked here."))
         models.MeetingBlock.objects.get_or_create(blocker=blocker, blocked_id=blocked_id)
-        return _decline_pending(
-            asked_me.filter(answer=Answer.PENDING, request__cancelled_at__isnull=True), now
-        )
+        return _decline_pending(asked_me.filter(request__cancelled_at__isnull=True), now)
 
 
 def unblock(blocker: models.Invitee, blocked_id: int) -> bool:
@@ -739,12 +857,13 @@ class Placed:
 
 @dataclass(frozen=True, slots=True)
 class Other:
-    """Someone in a request, with their answer."""
+    """Someone in a request, with their answer; `comes` whether they still come (`may_join`)."""
 
     invitee_id: int
     name: str
     organisation: str
     answer: str
+    comes: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -765,7 +884,13 @@ class Meeting:
 
     @property
     def takes_place(self) -> bool:
-        return not self.cancelled and any(o.answer == Answer.ACCEPTED for o in self.asked)
+        """Not called off, the requester comes, and someone who accepted comes too (as
+        services/meetings.py places it)."""
+        return (
+            not self.cancelled
+            and self.requester.comes
+            and any(o.answer == Answer.ACCEPTED and o.comes for o in self.asked)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -821,7 +946,7 @@ def my_meetings(invitee: models.Invitee, core: CoreEvent | None) -> MyMeetings:
     for request in requests:
         requester = request.requester
         asked = tuple(
-            Other(a.invitee_id, a.invitee.name, organisation(a.invitee), a.answer)
+            Other(a.invitee_id, a.invitee.name, organisation(a.invitee), a.answer, may_join(a.invitee))
             for a in request.answers.all()
         )
         mine = request.requester_id == invitee.pk
@@ -830,7 +955,7 @@ def my_meetings(invitee: models.Invitee, core: CoreEvent | None) -> MyMeetings:
             request.pk,
             request.subject,
             request.minutes,
-            Other(requester.pk, requester.name, organisation(requester), ""),
+            Other(requester.pk, requester.name, organisation(requester), "", may_join(requester)),
             asked,
             mine,
             request.cancelled_at is not None,
@@ -899,11 +1024,15 @@ def personal_networking(invitee: models.Invitee) -> dict[str, object]:
 def forget_person(invitee: models.Invitee) -> None:
     """Delete everything of the networking room about the person (withdrawal): the consent, the blocks
     either way, the requests they made (with their answers and placements) and their answers to others'
-    requests. Call inside the withdrawal's transaction."""
+    requests. Call inside the withdrawal's transaction; a meeting of theirs that had a table is placed
+    again (without them)."""
+    placed = _placed_with(invitee)
     models.NetworkingConsent.objects.filter(invitee=invitee).delete()
     models.MeetingBlock.objects.filter(Q(blocker=invitee) | Q(blocked=invitee)).delete()
     models.MeetingRequest.objects.filter(requester=invitee).delete()
     models.MeetingAnswer.objects.filter(invitee=invitee).delete()
+    if placed:
+        _follow(invitee.event)
 
 
 def forget_event(event: models.Event) -> None:

@@ -37,6 +37,8 @@ def withdraw(invitee: models.Invitee) -> None:
     report too, their part in the networking room (consent, blocks, requests, answers), data erased."""
     now = timezone.now()
     with transaction.atomic():
+        # The person's row locked first: a meeting request to or from them, or their block, waits.
+        models.Invitee.objects.select_for_update().filter(pk=invitee.pk).first()
         models.WaitingEntry.objects.filter(invitee=invitee).delete()
         models.Feedback.objects.filter(invitee=invitee).delete()
         models.Ranking.objects.filter(invitee=invitee).delete()

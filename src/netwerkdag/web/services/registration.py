@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from netwerkdag.web import models
 from netwerkdag.web.i18n import N_, Refusal
-from netwerkdag.web.services import mail
+from netwerkdag.web.services import mail, networking
 
 T = TypeVar("T")
 ATTEMPTS = 4
@@ -339,7 +339,8 @@ def leave_waiting_list(invitee: models.Invitee, slot: str) -> None:
 
 
 def decline(invitee: models.Invitee) -> None:
-    """Not attending: every seat is given back (and offered to those waiting), every waiting place left."""
+    """Not attending: every seat is given back (and offered to those waiting), every waiting place left,
+    and the networking room left (`networking.not_coming`), in one transaction."""
     _check_open(invitee)
 
     def work() -> None:
@@ -349,6 +350,9 @@ def decline(invitee: models.Invitee) -> None:
         models.Invitee.objects.filter(pk=invitee.pk).update(
             attending=models.Attendance.NO, responded_at=timezone.now()
         )
+        # Out of the networking room's directory, their requests nobody accepted called off, those to
+        # them declined; their agreed meetings no longer take place (services/networking.py).
+        networking.not_coming(invitee)
 
     _retrying(invitee, work)
 

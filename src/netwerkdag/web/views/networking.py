@@ -114,12 +114,15 @@ def consent(request: HttpRequest, invitation: models.Invitation, token: str) -> 
 @require_http_methods(["GET", "HEAD"])
 @with_invitation
 def directory(request: HttpRequest, invitation: models.Invitation, token: str) -> HttpResponse:
-    """The directory (filtered, a page of it) and the suggestions; the consent form for someone not in it."""
+    """The directory (filtered, a page of it) and the suggestions; the consent form for someone not in it;
+    once the day is over, only the notice that it is closed."""
     invitee = invitation.invitee
     core = _core(invitee)
     context = _common(invitee, token, core)
     if not context["listed"]:
         return page(request, "networking/consent.html", context)
+    if not context["open"]:
+        return page(request, "networking/directory.html", context)
     filters, problems = networking.read_filters(request.GET)
     found = networking.directory(invitee, core, filters)
     lang = i18n.current()
@@ -202,8 +205,9 @@ def ask(request: HttpRequest, invitation: models.Invitation, token: str) -> Http
     if not _counted(invitee, "meeting-ask", ASKS, ASK_WINDOW_S):
         return too_many(request, ASK_WINDOW_S)
     chosen = request.POST.getlist("person")
+    # The subject whole (the body's size is limited): its spaces collapsed, then its length checked.
     values = {
-        "subject": request.POST.get("subject", "")[: networking.MAX_SUBJECT * 2],
+        "subject": " ".join(request.POST.get("subject", "").split()),
         "minutes": request.POST.get("minutes", ""),
     }
     try:

@@ -14,8 +14,8 @@ MEETINGS = Path(__file__).resolve().parents[2] / "benchmarks" / "meetings"
 if str(MEETINGS) not in sys.path:
     sys.path.insert(0, str(MEETINGS))
 
-from convert_timefold import DATA, Conversion, convert, read_timefold, write_conversion  # noqa: E402
-from referee import judge, load_converted, read_requests  # noqa: E402
+from convert_meetings import DATA, Conversion, convert, read_timefold, write_conversion  # noqa: E402
+from meetings_referee import judge, load_converted, read_requests  # noqa: E402
 
 from netwerkdag.files.load import load_event  # noqa: E402
 from netwerkdag.scheduling.meetings import MeetingProblem  # noqa: E402

@@ -16,9 +16,9 @@ MEETINGS = Path(__file__).resolve().parents[2] / "benchmarks" / "meetings"
 if str(MEETINGS) not in sys.path:
     sys.path.insert(0, str(MEETINGS))
 
-import peer_timefold  # noqa: E402
-from convert_timefold import Grain, TfMeeting, TfRoom, TimefoldInstance, convert, write_conversion  # noqa: E402
-from referee import judge, load_converted, timefold_placement  # noqa: E402
+import peer_timefold_meetings  # noqa: E402
+from convert_meetings import Grain, TfMeeting, TfRoom, TimefoldInstance, convert, write_conversion  # noqa: E402
+from meetings_referee import judge, load_converted, timefold_placement  # noqa: E402
 
 needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="no java on PATH")
 
@@ -46,7 +46,7 @@ def too_many() -> TimefoldInstance:
     return TimefoldInstance("too-many", GRAINS, ROOMS, persons, meetings)
 
 
-def refereed(instance: TimefoldInstance, run: peer_timefold.PeerRun, tmp_path: Path):  # type: ignore[no-untyped-def]
+def refereed(instance: TimefoldInstance, run: peer_timefold_meetings.PeerRun, tmp_path: Path):  # type: ignore[no-untyped-def]
     conversion = convert(instance)
     write_conversion(conversion, tmp_path)
     problem = load_converted(tmp_path)
@@ -55,7 +55,7 @@ def refereed(instance: TimefoldInstance, run: peer_timefold.PeerRun, tmp_path: P
 
 @needs_java
 def test_every_meeting_placed_by_the_converted_rules(tmp_path: Path) -> None:
-    run = peer_timefold.solve(tiny(), 5, seed=1)
+    run = peer_timefold_meetings.solve(tiny(), 5, seed=1)
     assert run.status == "feasible", run.note
     assert run.score == "0hard/0medium/0soft"
     verdict = refereed(tiny(), run, tmp_path)
@@ -67,15 +67,15 @@ def test_every_meeting_placed_by_the_converted_rules(tmp_path: Path) -> None:
 
 @needs_java
 def test_all_mode_reports_violations_and_optional_mode_leaves_a_meeting_out(tmp_path: Path) -> None:
-    forced = peer_timefold.solve(too_many(), 3, seed=1, mode="all")
+    forced = peer_timefold_meetings.solve(too_many(), 3, seed=1, mode="all")
     assert forced.status == "done"
     assert len(forced.placement) == 3
-    assert peer_timefold._hard_of(forced.score) not in (None, 0)
+    assert peer_timefold_meetings._hard_of(forced.score) not in (None, 0)
     verdict = refereed(too_many(), forced, tmp_path / "all")
     assert not verdict.valid
     assert verdict.timefold["required attendance conflict"] >= 1
 
-    left_out = peer_timefold.solve(too_many(), 3, seed=1, mode="optional")
+    left_out = peer_timefold_meetings.solve(too_many(), 3, seed=1, mode="optional")
     assert left_out.score == "0hard/-1medium/0soft", left_out.note
     verdict = refereed(too_many(), left_out, tmp_path / "optional")
     assert verdict.valid
@@ -83,8 +83,8 @@ def test_all_mode_reports_violations_and_optional_mode_leaves_a_meeting_out(tmp_
 
 
 def test_a_missing_runtime_is_an_error_result_not_an_exception(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(peer_timefold, "available", lambda: "no java on PATH")
-    run = peer_timefold.solve(tiny(), 1)
+    monkeypatch.setattr(peer_timefold_meetings, "available", lambda: "no java on PATH")
+    run = peer_timefold_meetings.solve(tiny(), 1)
     assert run.status == "error"
     assert "no java on PATH" in run.note
     assert run.placement == {}

@@ -683,3 +683,28 @@ def test_a_meeting_longer_than_every_opening_is_said_in_words(
     assert "Het gesprek duurt langer dan elke periode waarin de tafels open zijn." in page
     english = organiser.get(PAGE + "?lang=en").content.decode()
     assert "The meeting is longer than every time the tables are open." in english
+
+
+def test_a_new_session_over_a_meeting_moves_it_after_the_first_placement(
+    tables: models.Event, make_invitee: MakeInvitee
+) -> None:
+    """Taking a seat in a session that lies over one's meeting queues a placement, which moves it."""
+    a, b = people(make_invitee, 2)
+    request = ask(a, [b])
+    assert place(tables).status == "done"
+    row = models.MeetingPlacement.objects.get(request=request)
+    core = programme.published_event(tables)
+    assert core is not None
+    session = core.session("pijler-sociaal")
+    # As if it had been announced in the middle of the first round (wherever the solver put it).
+    row.start, row.end = session.start + timedelta(minutes=15), session.start + timedelta(minutes=30)
+    row.save()
+    assert not models.MeetingRun.objects.filter(status="queued").exists()
+    registration.choose(b, "ronde-1", session.id)
+    queued = models.MeetingRun.objects.get(status="queued")
+    run_tasks()
+    queued.refresh_from_db()
+    assert queued.status == "done", queued.message
+    row.refresh_from_db()
+    gap = timedelta(minutes=5)
+    assert not (row.start < session.end + gap and session.start - gap < row.end)

@@ -117,6 +117,12 @@ def test_copying_haarlem_gives_the_same_day_on_the_new_date(
     ]
     assert {_local(s.start)[0] for s in copy.sessions} == {new_date}
     assert [s.participants for s in copy.sessions] == [s.participants for s in haarlem.sessions]
+    # The networking tables, open at the same times of day on the new date.
+    assert [(n.id, n.tables) for n in copy.networking] == [(n.id, n.tables) for n in haarlem.networking]
+    assert [[(_local(w.start), _local(w.end)) for w in n.open] for n in copy.networking] == [
+        [((new_date, _local(w.start)[1]), (new_date, _local(w.end)[1])) for w in n.open]
+        for n in haarlem.networking
+    ]
     # The old day's guest availability, subtitle and introduction are not carried over; nor are people.
     assert haarlem.availability
     assert not copy.availability

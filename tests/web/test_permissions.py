@@ -85,6 +85,9 @@ MATRIX: dict[str, Entry] = {
     # as CSV.
     "web:organiser-allocation": Entry("GET", organiser_only(200)),
     "web:organiser-allocation-csv": Entry("GET", organiser_only(200)),
+    # The networking tables: the counts and the table plan (a POST places: in STATE_CHANGING), the sign.
+    "web:organiser-meetings": Entry("GET", organiser_only(200)),
+    "web:organiser-meetings-print": Entry("GET", organiser_only(200)),
     # The page before a run (a POST starts one: in STATE_CHANGING below).
     "web:organiser-schedule": Entry("GET", organiser_only(200)),
     "web:organiser-schedule-run": Entry("GET", organiser_only(200)),
@@ -111,6 +114,12 @@ MATRIX: dict[str, Entry] = {
     "web:invitee-poll": Entry("GET", OWN_TOKEN),
     # The ranking page says the day's seats are not given by ranking (this day is first come).
     "web:invitee-ranking": Entry("GET", OWN_TOKEN),
+    # The networking room: joining (a POST joins or leaves), the directory (the joining page to someone
+    # not in it), asking, one's meetings.
+    "web:invitee-networking-consent": Entry("GET", OWN_TOKEN),
+    "web:invitee-networking": Entry("GET", OWN_TOKEN),
+    "web:invitee-networking-ask": Entry("GET", OWN_TOKEN),
+    "web:invitee-meetings": Entry("GET", OWN_TOKEN),
     # The Django admin: staff only; no organiser is staff.
     "admin:index": Entry("GET", dict.fromkeys(ROLES, 302)),
 }
@@ -249,6 +258,7 @@ STATE_CHANGING = {
     "web:organiser-allocation": "organiser",
     "web:organiser-schedule": "organiser",
     "web:organiser-schedule-decide": "organiser",
+    "web:organiser-meetings": "organiser",
     "web:organiser-resend-mail": "organiser",
     "web:organiser-add-organiser": "organiser",
     "web:organiser-reach-invite": "organiser",
@@ -257,6 +267,9 @@ STATE_CHANGING = {
     "web:invitee-withdraw": "invitee_a",
     "web:invitee-poll": "invitee_a",
     "web:invitee-ranking": "invitee_a",
+    "web:invitee-networking-consent": "invitee_a",
+    "web:invitee-networking-ask": "invitee_a",
+    "web:invitee-meetings": "invitee_a",
     "web:login": "anonymous",
 }
 

@@ -217,6 +217,13 @@ def _placed_with(invitee: models.Invitee) -> bool:
     return found.exists()
 
 
+def sessions_changed(invitee: models.Invitee) -> None:
+    """The person took or gave up a seat in a session: when a meeting of theirs has a table and a time,
+    queue a new placement (the session may now lie over the meeting, or free a better time)."""
+    if _placed_with(invitee):
+        _follow(invitee.event)
+
+
 def _follow(event: models.Event) -> None:
     """Queue a new placement of the event's meetings (it does nothing before the organisers placed once)."""
     from netwerkdag.web.services import meetings  # here, against an import cycle with services/meetings.py

@@ -6,8 +6,9 @@ read back with `programme.event_from_document`, every rule of a file, so that a 
 `NetwerkdagError` with all its problems and never a half-made event. What the organiser typed wrong is a
 `NewDayError`, whose problems name the form field and say, in the page's language, what to fix.
 
-A copy keeps the network, rooms, blocks (rounds, transfers, breaks) and sessions with their times of day;
-every block and session moves by the days between the old date and the new one. It drops what belonged to
+A copy keeps the network, rooms, blocks (rounds, transfers, breaks), sessions and networking tables with
+their times of day; every block, session and opening of the tables moves by the days between the old date
+and the new one. It drops what belonged to
 the old day only: the availability of guests (their windows were for that date), the subtitle and the
 introduction (they describe that day and its host). Registrations are rows, not part of the file: a new
 event has none. A day from the form has its rooms and rounds, and an opening, lunch and drinks where times
@@ -31,7 +32,7 @@ from netwerkdag.core.event import Event as CoreEvent
 from netwerkdag.core.network import Network, Organisation
 from netwerkdag.core.problems import NetwerkdagError, Problem
 from netwerkdag.core.sessions import AudienceRule, Session, SessionKind
-from netwerkdag.core.timegrid import Block, BlockKind
+from netwerkdag.core.timegrid import Block, BlockKind, Window
 from netwerkdag.core.venue import Room, Venue
 from netwerkdag.files.dump import dump_event
 from netwerkdag.files.schema import FIRST_YEAR, ID_PATTERN, LAST_YEAR
@@ -473,6 +474,10 @@ def copy_day(
     sessions = tuple(
         dataclasses.replace(s, start=_moved(s.start, days), end=_moved(s.end, days)) for s in source.sessions
     )
+    networking = tuple(
+        dataclasses.replace(n, open=tuple(Window(_moved(w.start, days), _moved(w.end, days)) for w in n.open))
+        for n in source.networking
+    )
     notes = [host_note]
     if source.availability:
         people = sorted(
@@ -503,6 +508,7 @@ def copy_day(
         blocks=blocks,
         sessions=sessions,
         availability=MappingProxyType({}),
+        networking=networking,
     )
     return _checked(event, notes)
 

@@ -161,6 +161,7 @@ def _choose(invitee: models.Invitee, slot: str, session_id: str | None, held: in
         if current is None:
             return Result(slot, None, Outcome.UNCHANGED)
         release(current)
+        networking.sessions_changed(invitee)
         return Result(slot, None, Outcome.RELEASED)
     _check_coming(invitee)
     if not models.SlotKey.parse(slot).opt_in and _allocation_pending(invitee):
@@ -175,6 +176,7 @@ def _choose(invitee: models.Invitee, slot: str, session_id: str | None, held: in
         release(current)
     models.Registration.objects.create(invitee=invitee, seats=target, slot=slot)
     models.WaitingEntry.objects.filter(invitee=invitee, seats=target).delete()
+    networking.sessions_changed(invitee)  # the tables follow a new busy time
     return Result(slot, session_id, Outcome.REGISTERED)
 
 

@@ -1,6 +1,6 @@
 """Convert Timefold's meeting-scheduling benchmark data to what netwerkdag's meeting placement expresses.
 
-    .venv/bin/python benchmarks/meetings/convert_timefold.py \\
+    .venv/bin/python benchmarks/meetings/convert_meetings.py \\
         benchmarks/data/timefold-meetingscheduling/50meetings-160timegrains-5rooms.json -o OUT
     # several files: OUT/<file stem>/{event.yaml,requests.csv,conversion.json} each
 
@@ -40,7 +40,7 @@ How Timefold's hard rules read in our model:
   Timefold numbers the grains of a day consecutively across the lunch gap (grain 15 is 11:45, grain 16
   13:00), so in Timefold a meeting of 3 grains may start at 11:45 and run on at 13:00; our windows are
   08:00-12:00 and 13:00-18:00 and a meeting fits inside one of them. `conversion.json` counts the starts
-  this takes away. The peer (`peer_timefold.py`) solves the same stricter problem; the referee counts
+  this takes away. The peer (`peer_timefold_meetings.py`) solves the same stricter problem; the referee counts
   Timefold's own rules (on grain numbers) and ours.
 
 Not converted: Timefold's medium rules (a preferred attendee's conflicts with another meeting) and its soft
@@ -369,7 +369,7 @@ def write_conversion(conversion: Conversion, folder: str | Path) -> Path:
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     header = (
-        f"# Converted by benchmarks/meetings/convert_timefold.py from {conversion.report['source']}\n"
+        f"# Converted by benchmarks/meetings/convert_meetings.py from {conversion.report['source']}\n"
         "# (Apache-2.0, TimefoldAI/timefold-solver-benchmarks; generated data, fictional names).\n"
     )
     event = target / "event.yaml"

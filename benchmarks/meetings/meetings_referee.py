@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from convert_timefold import (
+from convert_meetings import (
     TIMEZONE,
     Conversion,
     TimefoldInstance,

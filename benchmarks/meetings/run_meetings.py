@@ -1,21 +1,21 @@
 """Meeting placement on Timefold's meeting-scheduling data: ours and Timefold, in one run, refereed alike.
 
-    .venv/bin/python benchmarks/meetings/run.py          # 3 instances, 10 s and 60 s, both solvers
-    .venv/bin/python benchmarks/meetings/run.py --instances 50meetings-160timegrains-5rooms --limits 10 \\
-        --timefold-modes all optional --out /tmp/m.json
+    .venv/bin/python benchmarks/meetings/run_meetings.py          # 3 instances, 10 s and 60 s, both solvers
+    .venv/bin/python benchmarks/meetings/run_meetings.py --instances 50meetings-160timegrains-5rooms \\
+        --limits 10 --timefold-modes all optional --out /tmp/m.json
 
-For each instance of `benchmarks/data/timefold-meetingscheduling` (converted by `convert_timefold.py` into
+For each instance of `benchmarks/data/timefold-meetingscheduling` (converted by `convert_meetings.py` into
 a temporary folder: the event file and the requests, as the command line reads them):
 
 - **ours**: `netwerkdag.scheduling.meetings.solve` on the converted problem, 2 workers, seed 0, at each
   limit, in this process one run after the other; `wall_s` is what it reports (building the model and every
   stage of the objective);
-- **Timefold**: `peer_timefold.py` in a subprocess per run (`--mode all` by default: Timefold places every
-  meeting, as its own model does; `optional` lets it leave meetings out); its `wall_s` is the whole call
-  inside that process (JVM start, translating the model, solving), as it reports it.
+- **Timefold**: `peer_timefold_meetings.py` in a subprocess per run (`--mode all` by default: Timefold
+  places every meeting, as its own model does; `optional` lets it leave meetings out); its `wall_s` is the
+  whole call inside that process (JVM start, translating the model, solving), as it reports it.
 
-Every placement is judged by `referee.judge` (our rules by `meetings.check`, and Timefold's hard rules
-counted on its grain numbers). Writes `benchmarks/results/meetings-<date>.json` (or `--out`) with the
+Every placement is judged by `meetings_referee.judge` (our rules by `meetings.check`, and Timefold's hard
+rules counted on its grain numbers). Writes `benchmarks/results/meetings-<date>.json` (or `--out`) with the
 machine, the commit and the 1-minute load before each run, and prints a table. Without the `peers` group
 (or without java) the Timefold rows say why and the rest runs.
 
@@ -41,12 +41,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from convert_timefold import DATA, INSTANCES, ROOT, convert, read_timefold, write_conversion
-from referee import judge, load_converted, timefold_placement
+from convert_meetings import DATA, INSTANCES, ROOT, convert, read_timefold, write_conversion
+from meetings_referee import judge, load_converted, timefold_placement
 
 from netwerkdag.scheduling.meetings import solve
 
-PEER = Path(__file__).resolve().parent / "peer_timefold.py"
+PEER = Path(__file__).resolve().parent / "peer_timefold_meetings.py"
 
 
 def machine() -> dict[str, Any]:
@@ -270,7 +270,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(summary_rows([results[-1]])[-1], flush=True)
     verdicts = goal(results, args.instances)
     document = {
-        "benchmark": "meeting placement on Timefold's meeting-scheduling data (benchmarks/meetings/run.py)",
+        "benchmark": "meeting placement on Timefold's meeting-scheduling data "
+        "(benchmarks/meetings/run_meetings.py)",
         "date": dt.date.today().isoformat(),
         "machine": machine(),
         "commit": commit(),

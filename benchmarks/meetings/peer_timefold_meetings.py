@@ -2,7 +2,7 @@
 
 The model (Timefold's Python API, which translates the classes and the constraint lambdas to Java and runs
 the solver in-process through JPype), written for this benchmark from the converted problem of
-`convert_timefold.py`:
+`convert_meetings.py`:
 
 - problem facts `TfGrain` (Timefold's grain: index, day, minute) and `TfTable` (a room: id, seats), the
   value ranges of the two planning variables;
@@ -14,7 +14,7 @@ the solver in-process through JPype), written for this benchmark from the conver
   table with overlapping grains: the overlap), *person conflict* (a required person in two overlapping
   meetings: overlap x people shared), *capacity* (the seats missing), *outside the open times* (a start
   where the meeting does not lie in one run of consecutive grains of a day: 1). The last is the converted
-  problem's rule, stricter than Timefold's "start and end on the same day" (see convert_timefold.py).
+  problem's rule, stricter than Timefold's "start and end on the same day" (see convert_meetings.py).
 
 Two modes:
 
@@ -31,7 +31,7 @@ community build solves on one thread. `wall_s` is the whole call (JVM start, tra
 
 Run as a script for one Timefold file; one line of JSON (placement as `meeting -> [table, grain index]`):
 
-    python benchmarks/meetings/peer_timefold.py \\
+    python benchmarks/meetings/peer_timefold_meetings.py \\
         benchmarks/data/timefold-meetingscheduling/50meetings-160timegrains-5rooms.json \\
         --time-limit 10 [--seed 1] [--mode all|optional] [--seats required+preferred|required]
 """
@@ -55,7 +55,7 @@ import timefold.solver  # noqa: F401
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from convert_timefold import (
+from convert_meetings import (
     Seats,
     TimefoldInstance,
     fits_our_window,

@@ -400,13 +400,7 @@ def _failed(run: models.AllocationRun, message: str) -> None:
 def _finish(
     run: models.AllocationRun, status: Any, *, report: Mapping[str, Any] | None = None, message: str = ""
 ) -> None:
-    models.AllocationRun.objects.filter(pk=run.pk).update(
-        status=status,
-        report=dict(report or {}),
-        message=message,
-        finished_at=timezone.now(),
-        heartbeat_at=timezone.now(),
-    )
+    runs.finish(run, status, report=report, message=message)
 
 
 def person_key(invitee_id: int, person_id: str) -> str:

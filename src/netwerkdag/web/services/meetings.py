@@ -300,13 +300,7 @@ def _failed(run: models.MeetingRun, message: str) -> None:
 def _finish(
     run: models.MeetingRun, status: Any, *, report: Mapping[str, Any] | None = None, message: str = ""
 ) -> None:
-    models.MeetingRun.objects.filter(pk=run.pk).update(
-        status=status,
-        report=dict(report or {}),
-        message=message,
-        finished_at=timezone.now(),
-        heartbeat_at=timezone.now(),
-    )
+    runs.finish(run, status, report=report, message=message)
 
 
 #: Why a run changed nothing, for the organiser (translated by the page).

@@ -2,12 +2,12 @@
 `models.RunByWorker` with a `status` of queued, running, done or failed): a worker claims it and does
 it; a bug fails it with its reason, never silently; a run whose worker stopped is started again, at most
 `MAX_ATTEMPTS` times in all, and then failed. The services that own the runs (services/scheduling.py,
-services/allocation.py) say what doing one means and how a run is finished.
+services/allocation.py, services/meetings.py) say what doing one means; `finish` ends one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
 from django.db import models as db
@@ -66,3 +66,15 @@ def recover(
     with transaction.atomic():
         if model._default_manager.filter(pk=run_id, status__in=ACTIVE).update(status=QUEUED):
             task.enqueue(run_id)
+
+
+def finish(run: db.Model, status: str, *, report: Mapping[str, Any] | None = None, message: str = "") -> None:
+    """End `run` (of a model with `status`, `report` and `message` beside the `RunByWorker` fields) with
+    `status`, its report and a message for the organiser."""
+    type(run)._default_manager.filter(pk=run.pk).update(
+        status=status,
+        report=dict(report or {}),
+        message=message,
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )

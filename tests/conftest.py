@@ -74,3 +74,10 @@ def _run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess
 def run_cli() -> RunCli:
     """The netwerkdag command in a subprocess: ``run_cli("validate", path, cwd=...)``."""
     return _run_cli
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The modules that run whole in one worker (`xdist_group`: the browser tests with their live servers)
+    first, so that `-n 2 --dist loadgroup` hands them out at the start and the two workers share the many
+    small tests after them and end together (collected last, they left one worker alone for minutes)."""
+    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)

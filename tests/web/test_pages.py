@@ -26,8 +26,6 @@ from tests.web.live import LiveServer, live_server
 from tests.web.smtp import Sink
 
 CHROMIUM, playwright_sync = chromium_or_skip()
-# One worker sets up this module's server (the demo with its earlier days) and checks every page.
-pytestmark = pytest.mark.xdist_group("test_pages")
 
 from tests.web.page_checks import check_page  # noqa: E402 - axe needs playwright
 

@@ -36,6 +36,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
+from types import MappingProxyType
 from typing import Any, ClassVar, Protocol
 
 from ortools.sat.python import cp_model
@@ -75,12 +77,13 @@ class MeetingProblem:
     busy: Mapping[str, tuple[Busy, ...]] = field(default_factory=dict)
     available: Mapping[str, tuple[Window, ...]] = field(default_factory=dict)
     announced: Mapping[str, Placement] = field(default_factory=dict)
+    _by_id: Mapping[str, Meeting] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", MappingProxyType({m.id: m for m in self.meetings}))
 
     def meeting(self, id: str) -> Meeting:
-        for m in self.meetings:
-            if m.id == id:
-                return m
-        raise KeyError(id)
+        return self._by_id[id]
 
 
 def problem_of(
@@ -180,16 +183,16 @@ class _Model:
     def placeable(self, meeting: Meeting) -> bool:
         return bool(self.starts[meeting.id]) and bool(self.tables[meeting.id])
 
-    @property
+    @cached_property
     def alike(self) -> bool:
         """Whether every table seats every meeting that can be placed. Then which table a meeting gets does
         not matter for the rules: at most as many meetings at once as there are tables is enough (meetings
         are intervals: as many overlapping at the busiest moment as tables can always be given one table
-        each, in order of start)."""
+        each, in order of start). Read once the rules have narrowed the candidates (`build_variables`)."""
         every = len(self.problem.space.tables)
         return all(len(self.tables[m.id]) == every for m in self.problem.meetings if self.placeable(m))
 
-    @property
+    @cached_property
     def pooled(self) -> bool:
         """Whether the tables are given after the times (`_seat`): when they are `alike`, except on a
         small re-placement. Times that fit the tables can still force an announced meeting off its table
@@ -543,11 +546,7 @@ class OneAtATime:
         """Nothing to drop: one meeting alone never breaks it."""
 
     def post(self, problem: MeetingProblem, model: _Model) -> None:
-        meetings_of: dict[str, list[str]] = defaultdict(list)
-        for m in problem.meetings:
-            if m.id in model.placed:
-                for person in m.people:
-                    meetings_of[person].append(m.id)
+        meetings_of = _meetings_of(problem, (m.id for m in problem.meetings if m.id in model.placed))
         several = {p: ids for p, ids in meetings_of.items() if len(ids) > 1}
         for ids in several.values():
             model.cp.add_no_overlap([model.intervals[i] for i in ids])
@@ -557,6 +556,15 @@ class OneAtATime:
             for terms in model.covering(ids).values():
                 if len(terms) > 1:
                     model.cp.add(sum(terms) <= 1)
+
+
+def _meetings_of(problem: MeetingProblem, ids: Iterable[str]) -> dict[str, list[str]]:
+    """Per person the meetings among `ids` they are in, in the order of `ids`."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for m in ids:
+        for person in problem.meeting(m).people:
+            found[person].append(m)
+    return found
 
 
 #: The rules, in the order their problems are reported.
@@ -874,11 +882,7 @@ def solve(problem: MeetingProblem, *, time_limit: float = 10.0, workers: int = 2
 def _table_changes_stage(problem: MeetingProblem, model: _Model, stages: _Stages, limit: float) -> None:
     cp = model.cp
     value = stages.value()
-    meetings_of: dict[str, list[str]] = defaultdict(list)
-    for m in problem.meetings:
-        if m.id in model.placed:
-            for person in m.people:
-                meetings_of[person].append(m.id)
+    meetings_of = _meetings_of(problem, (m.id for m in problem.meetings if m.id in model.placed))
     pairs = []
     for person, ids in sorted(meetings_of.items()):
         if len(ids) < 2:
@@ -945,10 +949,7 @@ def _seat(
         if len(covering) > 1:
             for t in tables:
                 cp.add_at_most_one(y[(m, t)] for m in covering)
-    meetings_of: dict[str, list[str]] = defaultdict(list)
-    for m in order:
-        for p in problem.meeting(m).people:
-            meetings_of[p].append(m)
+    meetings_of = _meetings_of(problem, order)
     pairs = []
     for p, ms in sorted(meetings_of.items()):
         if len(ms) < 2:

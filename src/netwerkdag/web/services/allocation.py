@@ -33,7 +33,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -394,13 +393,7 @@ def recover(run_id: int) -> None:
 
 
 def _failed(run: models.AllocationRun, message: str) -> None:
-    _finish(run, Status.FAILED, message=message)
-
-
-def _finish(
-    run: models.AllocationRun, status: Any, *, report: Mapping[str, Any] | None = None, message: str = ""
-) -> None:
-    runs.finish(run, status, report=report, message=message)
+    runs.finish(run, Status.FAILED, message=message)
 
 
 def person_key(invitee_id: int, person_id: str) -> str:
@@ -524,7 +517,7 @@ def _execute(run: models.AllocationRun) -> None:
     event = run.event
     core = published_event(event)
     if core is None:
-        _finish(run, Status.FAILED, message="not-published")
+        runs.finish(run, Status.FAILED, message="not-published")
         return
     options = run.options
     rank_costs = tuple(int(c) for c in options.get("rank_costs", ()))
@@ -540,10 +533,10 @@ def _execute(run: models.AllocationRun) -> None:
         lottery_seed=int(options.get("seed", 0)),
     )
     if result.status not in (alloc.Status.OPTIMAL, alloc.Status.FEASIBLE):
-        _finish(run, Status.FAILED, report={"status": str(result.status)}, message=str(result.status))
+        runs.finish(run, Status.FAILED, report={"status": str(result.status)}, message=str(result.status))
         return
     if alloc.check(problem, result.allocation):
-        _finish(run, Status.FAILED, message="broken")
+        runs.finish(run, Status.FAILED, message="broken")
         return
     report = allocation_report.report(problem, result).as_json()
     waiting = allocation_report.waiting_lists(problem, result)
@@ -558,7 +551,7 @@ def _execute(run: models.AllocationRun) -> None:
                 raise _Stop("closed")
             still = _apply(event, taking, result.allocation, waiting)
             models.Event.objects.filter(pk=event.pk).update(allocated_at=timezone.now())
-            _finish(run, Status.DONE, report=report)
+            runs.finish(run, Status.DONE, report=report)
             for key in sorted(problem.ranks):
                 if taking.invitees.get(key) in still:
                     person = models.Invitee.objects.select_related("event").get(pk=taking.invitees[key])
@@ -566,7 +559,7 @@ def _execute(run: models.AllocationRun) -> None:
                         models.OutgoingMail.Kind.CONFIRMATION, invitee=person, context={"allocated": True}
                     )
     except _Stop as stop:
-        _finish(run, Status.FAILED, message=stop.reason)
+        runs.finish(run, Status.FAILED, message=stop.reason)
 
 
 class _Stop(Exception):

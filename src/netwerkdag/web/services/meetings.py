@@ -294,13 +294,7 @@ def recover(run_id: int) -> None:
 
 
 def _failed(run: models.MeetingRun, message: str) -> None:
-    _finish(run, Status.FAILED, message=message)
-
-
-def _finish(
-    run: models.MeetingRun, status: Any, *, report: Mapping[str, Any] | None = None, message: str = ""
-) -> None:
-    runs.finish(run, status, report=report, message=message)
+    runs.finish(run, Status.FAILED, message=message)
 
 
 #: Why a run changed nothing, for the organiser (translated by the page).
@@ -322,20 +316,20 @@ def _execute(run: models.MeetingRun) -> None:
     event = run.event
     core = programme_of(event)
     if core is None:
-        _finish(run, Status.FAILED, message="no-programme")
+        runs.finish(run, Status.FAILED, message="no-programme")
         return
     space = space_of(core)
     if space is None:
-        _finish(run, Status.FAILED, message="no-space")
+        runs.finish(run, Status.FAILED, message="no-space")
         return
     built = build(event, core, space)
     limit = float(run.options.get("time_limit", TIME_LIMIT_S))
     result = solver.solve(built.problem, time_limit=limit, workers=2, seed=0)
     if result.status is solver.Status.UNKNOWN:
-        _finish(run, Status.FAILED, report=result.as_json(), message="unknown")
+        runs.finish(run, Status.FAILED, report=result.as_json(), message="unknown")
         return
     if solver.check(built.problem, result.placements):
-        _finish(run, Status.FAILED, message="broken")
+        runs.finish(run, Status.FAILED, message="broken")
         return
     report = {**result.as_json(), "space": space.id, "meetings": len(built.meetings)}
     _apply(run, event, core, built, result, report)
@@ -417,7 +411,7 @@ def _apply(
                         _tell(invitee_id, request_id, UNPLACED, core, None, _where(row))
             row.delete()
         report["again"] = again
-        _finish(run, Status.DONE, report=report)
+        runs.finish(run, Status.DONE, report=report)
         if again:
             follow = models.MeetingRun.objects.create(event=event, options=dict(run.options))
             tasks.run_meetings.enqueue(follow.pk)

@@ -68,7 +68,7 @@ def recover(
             task.enqueue(run_id)
 
 
-def finish(run: db.Model, status: str, *, report: Mapping[str, Any] | None = None, message: str = "") -> None:
+def finish(run: db.Model, status: Any, *, report: Mapping[str, Any] | None = None, message: str = "") -> None:
     """End `run` (of a model with `status`, `report` and `message` beside the `RunByWorker` fields) with
     `status`, its report and a message for the organiser."""
     type(run)._default_manager.filter(pk=run.pk).update(
